@@ -1,0 +1,59 @@
+# The whole setup is two commands: `make run` and `make test` (see README.md).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORTAL_PORT ?= 8000
+EMULATOR_PORT ?= 8001
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install lint chromium translations
+
+# Stamp files make a re-run skip the installs unless the dependency lists changed.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed translations
+
+translations: $(VENV)/.installed
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+
+run: install
+	@mkdir -p var
+	@DEBUG=true $(PY) manage.py migrate --verbosity=0
+	@if [ -f emulator/settings.py ]; then \
+	  DEBUG=true $(PY) manage.py emulator_prepare --settings=emulator.settings; fi
+	@echo
+	@echo "  Min innloggingshistorikk:  http://localhost:$(PORTAL_PORT)/"
+	@if [ -f emulator/settings.py ]; then \
+	  echo "  Local ID-porten emulator:  http://localhost:$(EMULATOR_PORT)/"; fi
+	@echo "  Stop with Ctrl-C."
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	if [ -f emulator/settings.py ]; then \
+	  DEBUG=true $(PY) manage.py runserver --settings=emulator.settings 127.0.0.1:$(EMULATOR_PORT) & \
+	fi; \
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORTAL_PORT)
+
+# Browser tests drive Debian's chromium; Playwright cannot download a browser here.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is missing. Install it with:  sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install chromium lint
+	$(VENV)/bin/pytest

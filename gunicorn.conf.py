@@ -1,0 +1,23 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py portal.wsgi`.
+
+Overridable with the usual GUNICORN_CMD_ARGS or the variables read below.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# I/O-bound work (calls to ID-porten): a few threads per process go further than more processes.
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Restart workers now and then so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+# Query strings can carry authorization codes; log the path only.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,25 @@
+"""Test settings: the production settings module, with the few differences a test run needs.
+
+Environment defaults are set before portal.settings is imported, so the same typed helpers
+read them; anything set in the environment (DATABASE_URL, REDIS_URL in CI) still wins.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-with-enough-length-and-variety-0123456789"
+)
+# The test client and the live server speak plain HTTP.
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from portal.settings import *  # noqa: F403
+
+# Hashed static names need collectstatic first; tests/portal/test_static.py covers that path.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
