@@ -170,5 +170,8 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
 }
 
-# The name shown in the header and in every <title>.
+# The name shown in the header and in every <title>, and who runs the service: the agency
+# whose ID-porten client this is, named on the accessibility and privacy pages.
 SERVICE_NAME = _("My login history")
+AGENCY_NAME = envstr("AGENCY_NAME", "Digitaliseringsdirektoratet")
+CONTACT_EMAIL = envstr("CONTACT_EMAIL", "postmottak@digdir.no")
