@@ -25,7 +25,7 @@ translations: $(VENV)/.installed
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
 run: install
-	@mkdir -p var
+	@mkdir -p var/staticfiles
 	@DEBUG=true $(PY) manage.py migrate --verbosity=0
 	@if [ -f emulator/settings.py ]; then \
 	  DEBUG=true $(PY) manage.py emulator_prepare --settings=emulator.settings; fi

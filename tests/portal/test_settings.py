@@ -1,0 +1,81 @@
+"""The settings module itself, loaded in a fresh interpreter under production-like environments.
+
+Settings are read once per process, so each case runs `manage.py` in a subprocess with an
+environment of its own rather than reloading modules inside the test process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_SECRET = "x7Jk2mQp9vLr4Tz8Wc1Nf6Hb3Yd5Gs0Ae-prod-like-secret-for-the-deploy-check"
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
+    clean.pop("SECURE_COOKIES", None)
+    clean.pop("SECURE_SSL_REDIRECT", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        SECRET_KEY=PRODUCTION_SECRET, ALLOWED_HOSTS="innlogging.example.no",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_outside_debug():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_alone_runs_without_a_secret_key():
+    result = manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_value_stops_start_up_naming_the_variable():
+    result = manage("check", DEBUG="yes please")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_production_cookies_are_secure_and_host_bound():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_ENGINE)"
+    )
+    result = manage("shell", "-v", "0", "-c", script, SECRET_KEY=PRODUCTION_SECRET)
+    assert result.returncode == 0, result.stderr
+    name, session_secure, csrf_secure, hsts, redirect, engine = result.stdout.split()
+    assert name == "__Host-portal_session"
+    assert (session_secure, csrf_secure, redirect) == ("True", "True", "True")
+    assert int(hsts) >= 31536000
+    assert engine == "django.contrib.sessions.backends.db"
+
+
+def test_debug_turns_off_secure_cookies_and_hsts_for_local_http():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    )
+    result = manage("shell", "-v", "0", "-c", script, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "0"]
