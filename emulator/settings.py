@@ -10,7 +10,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import database_from_url, envbool, envchoice, envlist, envsecret, envurl
+from portal.env import (
+    database_from_url,
+    envbool,
+    envchoice,
+    envlist,
+    envsecret,
+    envstr,
+    envurl,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,7 +29,7 @@ EMULATOR_MODE = envchoice("EMULATOR_MODE", "dev", ("dev", "test", "demo"))
 # the new ID-porten platform).
 EMULATOR_ISSUER = envurl("EMULATOR_ISSUER", "http://localhost:8001")
 EMULATOR_CLIENTS_FILE = Path(
-    envsecret("EMULATOR_CLIENTS_FILE") or BASE_DIR / "emulator" / "clients.json"
+    envstr("EMULATOR_CLIENTS_FILE", "") or BASE_DIR / "emulator" / "clients.json"
 )
 
 # A fixed key is fine here: the emulator holds only synthetic people and never runs in
