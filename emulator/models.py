@@ -35,3 +35,165 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.service_name} {self.eid}"
+
+
+def _empty_list() -> list[str]:
+    return []
+
+
+class Client(models.Model):
+    """A registered OpenID client, loaded from clients.json and editable in the admin."""
+
+    client_id = models.CharField(max_length=200, unique=True)
+    client_secret = models.CharField(max_length=200)
+    redirect_uris = models.JSONField(default=_empty_list)
+    post_logout_redirect_uris = models.JSONField(default=_empty_list, blank=True)
+    frontchannel_logout_uri = models.CharField(max_length=500, blank=True)
+    frontchannel_logout_session_required = models.BooleanField(default=False)
+    orgno = models.CharField(max_length=9)
+    organisation_name = models.CharField(max_length=200)
+    service_name = models.CharField(max_length=200)  # the login log's "tjeneste"
+    scopes = models.JSONField(default=_empty_list)
+    grant_types = models.JSONField(default=_empty_list)
+    token_endpoint_auth_methods = models.JSONField(default=_empty_list)
+    access_token_lifetime = models.PositiveIntegerField(default=120)
+    id_token_lifetime = models.PositiveIntegerField(default=120)
+    refresh_token_lifetime = models.PositiveIntegerField(default=600)
+    authorization_lifetime = models.PositiveIntegerField(default=7200)
+
+    class Meta:
+        ordering = ["client_id"]
+
+    def __str__(self) -> str:
+        return self.client_id
+
+
+class SigningKey(models.Model):
+    """An RSA key pair. The newest unretired key signs; retired keys stay published a while."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_key_pem = models.TextField()
+    created_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+    published_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class SsoSession(models.Model):
+    """A citizen's single sign-on at the emulator: one authentication, reused by clients."""
+
+    key = models.CharField(max_length=64, unique=True)  # kept in the browser's session
+    sid = models.CharField(max_length=64, unique=True)  # the ID token's `sid`
+    pid = models.CharField(max_length=11)
+    level = models.PositiveSmallIntegerField()
+    amr = models.CharField(max_length=50)
+    auth_time = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    clients = models.ManyToManyField(Client, blank=True, related_name="sso_sessions")
+
+    def __str__(self) -> str:
+        return self.sid
+
+
+class PendingAuthorization(models.Model):
+    """A validated /authorize request waiting for the citizen at the TestID page."""
+
+    key = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+    redirect_uri = models.CharField(max_length=500)
+    scope = models.CharField(max_length=500)
+    state = models.CharField(max_length=500, blank=True)
+    nonce = models.CharField(max_length=500, blank=True)
+    code_challenge = models.CharField(max_length=128)
+    level = models.PositiveSmallIntegerField()
+    old_acr_vocabulary = models.BooleanField(default=False)
+    locale = models.CharField(max_length=2)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.client} pending authorization"
+
+
+class Grant(models.Model):
+    """One authorization of one client by one citizen: what its tokens and codes share."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+    sso_session = models.ForeignKey(SsoSession, null=True, on_delete=models.SET_NULL)
+    pid = models.CharField(max_length=11)
+    scope = models.CharField(max_length=500)
+    level = models.PositiveSmallIntegerField()
+    old_acr_vocabulary = models.BooleanField(default=False)
+    amr = models.CharField(max_length=50)
+    auth_time = models.DateTimeField()
+    locale = models.CharField(max_length=2)
+    nonce = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()  # the client's authorization_lifetime
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.client} grant {self.pk}"
+
+
+class AuthorizationCode(models.Model):
+    code_hash = models.CharField(max_length=64, unique=True)
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="codes")
+    redirect_uri = models.CharField(max_length=500)
+    code_challenge = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code for grant {self.grant_id}"
+
+
+class RefreshToken(models.Model):
+    token_hash = models.CharField(max_length=64, unique=True)
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="refresh_tokens")
+    expires_at = models.DateTimeField()
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"refresh token for grant {self.grant_id}"
+
+
+class AccessToken(models.Model):
+    """Issued access tokens by jti, so that /revoke and /tokeninfo can know about them."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="access_tokens")
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.jti
+
+
+class Fault(models.Model):
+    """A queued misbehaviour of one endpoint; kept in the database so every thread sees it."""
+
+    endpoint = models.CharField(max_length=40)
+    fault = models.CharField(max_length=40)
+    remaining = models.PositiveIntegerField(default=1)
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint}: {self.fault} x{self.remaining}"
+
+
+class ClockOffset(models.Model):
+    """One row: how far the emulator's clock runs ahead of the real one."""
+
+    seconds = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return f"{self.seconds:+.0f} s"

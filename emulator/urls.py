@@ -3,6 +3,22 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
+from emulator.views import authorize, control, endsession, metadata, token, userinfo
+
+# ID-porten's own paths (old platform), so the portal's configuration is only the issuer.
 urlpatterns = [
+    path(".well-known/openid-configuration", metadata.discovery, name="discovery"),
+    path("jwk", metadata.jwk, name="jwk"),
+    path("authorize", authorize.authorize, name="authorize"),
+    path("login/<str:key>", authorize.login, name="testid-login"),
+    path("token", token.token, name="token"),
+    path("userinfo", userinfo.userinfo, name="userinfo"),
+    path("tokeninfo", token.tokeninfo, name="tokeninfo"),
+    path("revoke", token.revoke, name="revoke"),
+    path("endsession", endsession.endsession, name="endsession"),
+    path("_emulator/faults", control.faults, name="control-faults"),
+    path("_emulator/clients", control.clients, name="control-clients"),
+    path("_emulator/clock", control.clock, name="control-clock"),
+    path("_emulator/reset", control.reset, name="control-reset"),
     path("admin/", admin.site.urls),
 ]

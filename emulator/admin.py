@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from emulator.models import Client, Fault, LoginEvent, Person, SigningKey
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ("client_id", "service_name", "orgno")
+    search_fields = ("client_id", "service_name", "orgno")
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    list_display = ("kid", "created_at", "retired_at", "published_until")
+    # Rotate with `manage.py emulator_rotate_keys`; the private key is never shown.
+    exclude = ("private_key_pem",)
+    readonly_fields = ("kid", "created_at", "retired_at", "published_until")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "created_at")
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(admin.ModelAdmin):
+    list_display = ("timestamp", "service_name", "eid", "integration_id", "orgno")
+    list_select_related = ("person",)
+    raw_id_fields = ("person",)
+
+
+admin.site.register(Fault)

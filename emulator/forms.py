@@ -1,0 +1,90 @@
+"""The TestID login form: who logs in, with which eID, at which level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from emulator.types import EIDS, EIDS_BY_CHOICE, TESTID, Eid, Level
+from idporten.nin import InvalidNationalIdentityNumber, parse_national_identity_number
+
+LEVEL_NAMES = {Level.SUBSTANTIAL: "substantial", Level.HIGH: "high"}
+LEVELS_BY_NAME = {name: level for level, name in LEVEL_NAMES.items()}
+
+PID_ERRORS = {
+    "length": _("A national identity number has exactly 11 digits."),
+    "checksum": _(
+        "This is not a valid national identity number: the check digits do not match. "
+        "Check that you typed it correctly."
+    ),
+    "date": _("This is not a valid national identity number: the birth date part is not a date."),
+}
+
+
+def level_description(level: Level) -> str:
+    if level == Level.HIGH:
+        return str(_("high (level 4)"))
+    return str(_("substantial (level 3)"))
+
+
+class TestIdLoginForm(forms.Form):
+    pid = forms.CharField(
+        label=_("National identity number (11 digits)"),
+        max_length=20,
+        error_messages={"required": _("Enter a national identity number.")},
+    )
+    eid = forms.ChoiceField(
+        label=_("Electronic ID"),
+        choices=[(eid.choice, eid.choice) for eid in EIDS],
+        error_messages={
+            "required": _("Choose an electronic ID."),
+            "invalid_choice": _("Choose one of the electronic IDs in the list."),
+        },
+    )
+    level = forms.ChoiceField(
+        label=_("Security level for TestID"),
+        choices=[
+            ("substantial", _("Substantial (level 3)")),
+            ("high", _("High (level 4)")),
+        ],
+        required=False,
+        error_messages={"invalid_choice": _("Choose substantial or high.")},
+    )
+
+    def __init__(self, *args: Any, required_level: Level, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.required_level = required_level
+
+    def clean_pid(self) -> str:
+        try:
+            return parse_national_identity_number(self.cleaned_data["pid"]).value
+        except InvalidNationalIdentityNumber as error:
+            raise forms.ValidationError(PID_ERRORS[error.reason], code=error.reason) from None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        eid = EIDS_BY_CHOICE.get(cleaned.get("eid", ""))
+        if eid is None:
+            return cleaned
+        level = eid.level or LEVELS_BY_NAME.get(cleaned.get("level") or "", self.required_level)
+        if level < self.required_level:
+            field = "level" if eid == TESTID else "eid"
+            self.add_error(
+                field,
+                _(
+                    "The service asks for security level %(required)s, and %(eid)s gives "
+                    "%(given)s. Choose an electronic ID with a high enough level."
+                )
+                % {
+                    "required": level_description(self.required_level),
+                    "eid": eid.choice,
+                    "given": level_description(level),
+                },
+            )
+        cleaned["login_level"] = level
+        return cleaned
+
+    def chosen_eid(self) -> Eid:
+        return EIDS_BY_CHOICE[self.cleaned_data["eid"]]

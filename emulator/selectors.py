@@ -1,0 +1,88 @@
+"""Reads of the emulator: clients, pending logins, SSO sessions, tokens, and the login log."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db.models import QuerySet
+
+from emulator.clock import epoch, now
+from emulator.jose import verified_claims
+from emulator.models import (
+    AccessToken,
+    Client,
+    LoginEvent,
+    PendingAuthorization,
+    Person,
+    RefreshToken,
+    SsoSession,
+)
+
+
+def token_hash(value: str) -> str:
+    """Codes and refresh tokens are stored hashed, so a leaked database row cannot be replayed."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def client_get(*, client_id: str) -> Client | None:
+    return Client.objects.filter(client_id=client_id).first()
+
+
+def pending_authorization_get(*, key: str) -> PendingAuthorization | None:
+    return (
+        PendingAuthorization.objects.select_related("client")
+        .filter(key=key, expires_at__gt=now())
+        .first()
+    )
+
+
+def sso_session_active(*, key: str | None) -> SsoSession | None:
+    if not key:
+        return None
+    return SsoSession.objects.filter(key=key, ended_at__isnull=True, expires_at__gt=now()).first()
+
+
+def access_token_active(*, token: str) -> tuple[dict[str, Any], AccessToken] | None:
+    """The claims and record of an unexpired, unrevoked access token the emulator issued."""
+    claims = verified_claims(token)
+    if claims is None or not isinstance(claims.get("exp"), int) or claims["exp"] <= epoch(now()):
+        return None
+    record = (
+        AccessToken.objects.select_related("grant", "grant__client")
+        .filter(jti=claims.get("jti"), revoked_at__isnull=True, grant__revoked_at__isnull=True)
+        .first()
+    )
+    return None if record is None else (claims, record)
+
+
+def refresh_token_active(*, token: str) -> RefreshToken | None:
+    return (
+        RefreshToken.objects.select_related("grant", "grant__client")
+        .filter(
+            token_hash=token_hash(token),
+            rotated_at__isnull=True,
+            expires_at__gt=now(),
+            grant__revoked_at__isnull=True,
+        )
+        .first()
+    )
+
+
+def login_events_for_person(
+    *, pid: str, orgno: str | None = None, limit: int
+) -> QuerySet[LoginEvent]:
+    """A person's logins, newest first, optionally to one organisation's services only.
+
+    The filter and the model's ordering (-timestamp, -id) match the indexes login_person_time
+    and login_person_org_time, so the database reads `limit` index entries instead of sorting
+    a history that can hold tens of thousands of rows.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    # A scalar subquery, not a join: PostgreSQL then knows it looks for one person_id and
+    # walks login_person_time in order, where a join makes it fetch and sort the whole history.
+    events = LoginEvent.objects.filter(person=Person.objects.filter(pid=pid).values("id")[:1])
+    if orgno is not None:
+        events = events.filter(orgno=orgno)
+    return events[:limit]

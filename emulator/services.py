@@ -1,0 +1,270 @@
+"""Writes of the emulator: clients, logins and their log, SSO sessions, grants and codes."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from emulator.clock import now
+from emulator.jose import verified_claims
+from emulator.models import (
+    AccessToken,
+    AuthorizationCode,
+    Client,
+    Grant,
+    LoginEvent,
+    PendingAuthorization,
+    Person,
+    RefreshToken,
+    SsoSession,
+)
+from emulator.pkce import pkce_s256_matches, pkce_verifier_is_well_formed
+from emulator.selectors import token_hash
+from emulator.types import Level
+
+# ID-porten's SSO: "30 minutter, men kan forlenges uten brukerinteraksjon inntil maksimalt
+# 120 minutter" (facts 3.6).
+SSO_IDLE_LIFETIME = datetime.timedelta(minutes=30)
+SSO_MAX_LIFETIME = datetime.timedelta(minutes=120)
+# RFC 6749 10.5 recommends at most ten minutes; ID-porten's codes are short-lived.
+CODE_LIFETIME = datetime.timedelta(seconds=60)
+PENDING_AUTHORIZATION_LIFETIME = datetime.timedelta(minutes=30)
+
+CLIENT_FIELDS = (
+    "client_secret",
+    "redirect_uris",
+    "post_logout_redirect_uris",
+    "frontchannel_logout_uri",
+    "frontchannel_logout_session_required",
+    "orgno",
+    "organisation_name",
+    "service_name",
+    "scopes",
+    "grant_types",
+    "token_endpoint_auth_methods",
+    "access_token_lifetime",
+    "id_token_lifetime",
+    "refresh_token_lifetime",
+    "authorization_lifetime",
+)
+
+
+class ClientDefinitionError(ValueError):
+    pass
+
+
+class GrantError(Exception):
+    """An RFC 6749 section 5.2 error of the token endpoint."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+
+def client_upsert(*, definition: dict[str, Any]) -> Client:
+    client_id = definition.get("client_id")
+    if not isinstance(client_id, str) or not client_id:
+        raise ClientDefinitionError("client_id is required")
+    unknown = set(definition) - {"client_id", *CLIENT_FIELDS}
+    if unknown:
+        raise ClientDefinitionError(f"unknown fields: {', '.join(sorted(unknown))}")
+    client = Client.objects.filter(client_id=client_id).first() or Client(client_id=client_id)
+    for field in CLIENT_FIELDS:
+        if field in definition:
+            setattr(client, field, definition[field])
+    if not client.client_secret or not client.redirect_uris or not client.orgno:
+        raise ClientDefinitionError("client_secret, redirect_uris and orgno are required")
+    client.full_clean(validate_unique=False)
+    client.save()
+    return client
+
+
+def clients_load_file(*, path: Path) -> list[Client]:
+    definitions = json.loads(path.read_text(encoding="utf-8"))
+    with transaction.atomic():
+        return [client_upsert(definition=definition) for definition in definitions]
+
+
+def login_event_record(
+    *, pid: str, client: Client, eid: str, timestamp: datetime.datetime
+) -> LoginEvent:
+    person, _ = Person.objects.get_or_create(pid=pid)
+    return LoginEvent.objects.create(
+        person=person,
+        timestamp=timestamp,
+        service_name=client.service_name,
+        eid=eid,
+        integration_id=client.client_id,
+        orgno=client.orgno,
+    )
+
+
+def sso_session_start(*, pid: str, level: Level, amr: str) -> SsoSession:
+    moment = now()
+    return SsoSession.objects.create(
+        key=secrets.token_urlsafe(32),
+        sid=secrets.token_urlsafe(32),
+        pid=pid,
+        level=level,
+        amr=amr,
+        auth_time=moment,
+        expires_at=moment + SSO_IDLE_LIFETIME,
+    )
+
+
+def sso_session_end(*, sso: SsoSession) -> list[Client]:
+    """End the session and revoke what only it justified; returns the clients to notify.
+
+    ID-porten's logout "invalidates tokens that have only openid/profile" (facts 3.7): grants
+    with API scopes outlive the session.
+    """
+    moment = now()
+    with transaction.atomic():
+        sso.ended_at = moment
+        sso.save(update_fields=["ended_at"])
+        for grant in Grant.objects.filter(sso_session=sso, revoked_at__isnull=True):
+            if set(grant.scope.split()) <= {"openid", "profile"}:
+                grant_revoke(grant=grant)
+        return list(sso.clients.all())
+
+
+def pending_authorization_create(**fields: Any) -> PendingAuthorization:
+    return PendingAuthorization.objects.create(
+        key=secrets.token_urlsafe(32),
+        expires_at=now() + PENDING_AUTHORIZATION_LIFETIME,
+        **fields,
+    )
+
+
+def authorization_complete(*, pending: PendingAuthorization, sso: SsoSession, eid: str) -> str:
+    """Grant the pending request from an SSO session, log the login, and return a code."""
+    moment = now()
+    client = pending.client
+    with transaction.atomic():
+        grant = Grant.objects.create(
+            client=client,
+            sso_session=sso,
+            pid=sso.pid,
+            scope=pending.scope,
+            level=sso.level,
+            old_acr_vocabulary=pending.old_acr_vocabulary,
+            amr=sso.amr,
+            auth_time=sso.auth_time,
+            locale=pending.locale,
+            nonce=pending.nonce,
+            created_at=moment,
+            expires_at=moment + datetime.timedelta(seconds=client.authorization_lifetime),
+        )
+        code = secrets.token_urlsafe(32)
+        AuthorizationCode.objects.create(
+            code_hash=token_hash(code),
+            grant=grant,
+            redirect_uri=pending.redirect_uri,
+            code_challenge=pending.code_challenge,
+            expires_at=moment + CODE_LIFETIME,
+        )
+        sso.clients.add(client)
+        # Activity extends the session, never beyond the maximum counted from the login.
+        sso.expires_at = min(moment + SSO_IDLE_LIFETIME, sso.auth_time + SSO_MAX_LIFETIME)
+        sso.save(update_fields=["expires_at"])
+        login_event_record(pid=sso.pid, client=client, eid=eid, timestamp=moment)
+        pending.delete()
+    return code
+
+
+def grant_revoke(*, grant: Grant) -> None:
+    moment = now()
+    grant.revoked_at = moment
+    grant.save(update_fields=["revoked_at"])
+    grant.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=moment)
+
+
+def code_redeem(*, client: Client, code: str, redirect_uri: str, code_verifier: str) -> Grant:
+    moment = now()
+    with transaction.atomic():
+        stored = (
+            AuthorizationCode.objects.select_related("grant", "grant__client")
+            .filter(code_hash=token_hash(code))
+            .first()
+        )
+        if stored is None or stored.grant.client_id != client.pk:
+            raise GrantError("invalid_grant", "Unknown authorization code.")
+        if stored.used_at is not None:
+            # RFC 6749 4.1.2: a reused code revokes the tokens already issued for it.
+            grant_revoke(grant=stored.grant)
+            raise GrantError("invalid_grant", "The authorization code has already been used.")
+        if stored.expires_at <= moment:
+            raise GrantError("invalid_grant", "The authorization code has expired.")
+        if stored.redirect_uri != redirect_uri:
+            raise GrantError("invalid_grant", "redirect_uri does not match the authorization.")
+        if not code_verifier:
+            raise GrantError("invalid_request", "code_verifier is required (PKCE).")
+        if not pkce_verifier_is_well_formed(code_verifier) or not pkce_s256_matches(
+            verifier=code_verifier, challenge=stored.code_challenge
+        ):
+            raise GrantError("invalid_grant", "code_verifier does not match code_challenge.")
+        stored.used_at = moment
+        stored.save(update_fields=["used_at"])
+        return stored.grant
+
+
+def refresh_token_issue(*, grant: Grant) -> str:
+    token = secrets.token_urlsafe(32)
+    inactivity_end = now() + datetime.timedelta(seconds=grant.client.refresh_token_lifetime)
+    RefreshToken.objects.create(
+        token_hash=token_hash(token),
+        grant=grant,
+        # Inactivity limit, bounded by the authorization's lifetime (facts 3.6).
+        expires_at=min(inactivity_end, grant.expires_at),
+    )
+    return token
+
+
+def refresh_token_rotate(*, client: Client, token: str) -> Grant:
+    """Spend a refresh token; the caller issues its successor. Reuse revokes the chain."""
+    moment = now()
+    with transaction.atomic():
+        stored = (
+            RefreshToken.objects.select_related("grant", "grant__client")
+            .filter(token_hash=token_hash(token))
+            .first()
+        )
+        if stored is None or stored.grant.client_id != client.pk:
+            raise GrantError("invalid_grant", "Unknown refresh token.")
+        grant = stored.grant
+        if stored.rotated_at is not None:
+            # A rotated token used again means two holders: revoke everything from this login.
+            grant_revoke(grant=grant)
+            raise GrantError("invalid_grant", "The refresh token has already been used.")
+        if grant.revoked_at is not None:
+            raise GrantError("invalid_grant", "The authorization has been revoked.")
+        if stored.expires_at <= moment:
+            raise GrantError("invalid_grant", "The refresh token has expired.")
+        stored.rotated_at = moment
+        stored.save(update_fields=["rotated_at"])
+        return grant
+
+
+def access_token_record(*, grant: Grant, jti: str, expires_at: datetime.datetime) -> None:
+    AccessToken.objects.create(grant=grant, jti=jti, expires_at=expires_at)
+
+
+def token_revoke(*, client: Client, token: str) -> None:
+    """RFC 7009: revoke an access or refresh token of this client; unknown tokens are ignored."""
+    refresh = RefreshToken.objects.filter(
+        token_hash=token_hash(token), grant__client=client
+    ).first()
+    if refresh is not None:
+        grant_revoke(grant=refresh.grant)
+        return
+    claims = verified_claims(token)
+    if claims and claims.get("client_id") == client.client_id:
+        AccessToken.objects.filter(jti=claims.get("jti"), revoked_at__isnull=True).update(
+            revoked_at=now()
+        )

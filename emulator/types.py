@@ -1,0 +1,127 @@
+"""ID-porten's protocol vocabulary, as the emulator speaks it.
+
+Sources: ../shared/docs/idporten-facts.md sections 3.2 (acr values), 3.4 (amr) and 5 (eID
+names in the login log); https://docs.digdir.no/docs/idporten/oidc/oidc_protocol_id_token
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Level(enum.IntEnum):
+    """The old numeric levels; the new acr names map onto them one to one."""
+
+    LOW = 2
+    SUBSTANTIAL = 3
+    HIGH = 4
+
+
+# New platform names (the default) and old platform names (Level3/Level4), by level.
+NEW_ACR = {
+    Level.LOW: "idporten-loa-low",
+    Level.SUBSTANTIAL: "idporten-loa-substantial",
+    Level.HIGH: "idporten-loa-high",
+}
+OLD_ACR = {Level.LOW: "Level2", Level.SUBSTANTIAL: "Level3", Level.HIGH: "Level4"}
+# idporten-loa-low and Level2 are not offered: no eID gives the low level (facts 3.2).
+REQUESTABLE_ACR = {
+    "idporten-loa-substantial": Level.SUBSTANTIAL,
+    "idporten-loa-high": Level.HIGH,
+    "Level3": Level.SUBSTANTIAL,
+    "Level4": Level.HIGH,
+}
+
+
+def acr_name(level: Level, *, old_vocabulary: bool) -> str:
+    return (OLD_ACR if old_vocabulary else NEW_ACR)[level]
+
+
+@dataclass(frozen=True)
+class Eid:
+    """One eID of the TestID page: what the form posts, what the login log and `amr` say."""
+
+    choice: str  # the `eid` form value
+    log_name: str  # the login log's "eid" (facts section 5)
+    amr: str  # the ID token's amr entry (facts section 3.4)
+    level: Level | None  # None: TestID, where the tester picks the level
+
+
+TESTID = Eid("TestID", "TestID", "TestID", None)
+EIDS: tuple[Eid, ...] = (
+    TESTID,
+    Eid("MinID", "MinID PIN", "Minid-PIN", Level.SUBSTANTIAL),
+    Eid("BankID", "BankID", "BankID", Level.HIGH),
+    Eid("BankID mobil", "BankID mobil", "BankID Mobil", Level.HIGH),
+    Eid("Buypass", "BuyPass", "Buypass", Level.HIGH),
+    Eid("Commfides", "Commfides", "Commfides", Level.HIGH),
+)
+EIDS_BY_CHOICE = {eid.choice: eid for eid in EIDS}
+# The login log's name for a login that reused an SSO session without a new authentication.
+FEDERATED = "Federated"
+
+UI_LOCALES = ("nb", "nn", "en", "se")
+
+
+class Endpoint(enum.StrEnum):
+    """Endpoint names for fault injection: the paths' own names. Part 2 adds its APIs here."""
+
+    DISCOVERY = "discovery"
+    JWK = "jwk"
+    AUTHORIZE = "authorize"
+    TOKEN = "token"  # noqa: S105 (an endpoint name, not a secret)
+    USERINFO = "userinfo"
+    TOKENINFO = "tokeninfo"
+    REVOKE = "revoke"
+    ENDSESSION = "endsession"
+
+
+class GenericFault(enum.StrEnum):
+    LATENCY = "latency"
+    HTTP_500 = "http_500"
+    HTTP_502 = "http_502"
+    HTTP_503 = "http_503"
+    MALFORMED_JSON = "malformed_json"
+    DROP_CONNECTION = "drop_connection"
+
+
+class IdTokenFault(enum.StrEnum):
+    """Each makes the ID token issued at /token wrong in exactly the way its name says."""
+
+    WRONG_ISS = "wrong_iss"
+    WRONG_AUD = "wrong_aud"
+    MISSING_AUD = "missing_aud"
+    MULTIPLE_AUD_WITHOUT_AZP = "multiple_aud_without_azp"
+    MISSING_SUB = "missing_sub"
+    MISSING_IAT = "missing_iat"
+    IAT_IN_FUTURE = "iat_in_future"
+    EXPIRED = "expired"
+    BAD_SIGNATURE = "bad_signature"
+    ALG_NONE = "alg_none"
+    ALG_HS256 = "alg_hs256"
+    NO_KID = "no_kid"
+    UNKNOWN_KID = "unknown_kid"
+    NONCE_MISMATCH = "nonce_mismatch"
+    ACR_UNKNOWN = "acr_unknown"
+    ACR_TOO_LOW = "acr_too_low"
+
+
+class AuthorizeFault(enum.StrEnum):
+    WRONG_ISS_PARAM = "wrong_iss_param"
+
+
+class UserinfoFault(enum.StrEnum):
+    SUB_MISMATCH = "sub_mismatch"
+
+
+# Faults that only make sense at one endpoint; generic faults apply to every endpoint.
+ENDPOINT_FAULTS: dict[Endpoint, tuple[str, ...]] = {
+    Endpoint.TOKEN: tuple(IdTokenFault),
+    Endpoint.AUTHORIZE: tuple(AuthorizeFault),
+    Endpoint.USERINFO: tuple(UserinfoFault),
+}
+
+
+def faults_allowed_at(endpoint: Endpoint) -> tuple[str, ...]:
+    return (*GenericFault, *ENDPOINT_FAULTS.get(endpoint, ()))

@@ -1,0 +1,230 @@
+"""/authorize and the TestID login page (facts 3.2).
+
+The authorization request is validated once, stored as a PendingAuthorization, and the browser
+is sent to /login/<key>, as the real ID-porten sends it on to its login pages. Scripts can then
+post `pid` and `eid` to that URL without parsing any HTML.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from emulator.faults import fault_injectable, fault_take
+from emulator.forms import LEVEL_NAMES, TestIdLoginForm, level_description
+from emulator.models import Client, PendingAuthorization
+from emulator.personas import PERSONAS
+from emulator.pkce import pkce_challenge_is_well_formed
+from emulator.selectors import client_get, pending_authorization_get, sso_session_active
+from emulator.services import (
+    authorization_complete,
+    pending_authorization_create,
+    sso_session_start,
+)
+from emulator.tokens import WRONG_ISSUER
+from emulator.types import (
+    EIDS,
+    FEDERATED,
+    OLD_ACR,
+    REQUESTABLE_ACR,
+    UI_LOCALES,
+    AuthorizeFault,
+    Endpoint,
+    Level,
+)
+
+SSO_SESSION_KEY = "emulator_sso"
+PROMPTS = {"login", "none"}
+
+
+class AuthorizationError(Exception):
+    """An error the client hears about at its (already trusted) redirect URI."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+
+def _redirect_to_client(
+    redirect_uri: str, params: dict[str, str], *, issuer: str | None = None
+) -> HttpResponseRedirect:
+    separator = "&" if "?" in redirect_uri else "?"
+    # RFC 9207: the response names its issuer, so a client can tell mixed-up providers apart.
+    params = {**params, "iss": issuer or settings.EMULATOR_ISSUER}
+    return HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode(params)}")
+
+
+def _error_redirect(redirect_uri: str, state: str, error: AuthorizationError) -> HttpResponse:
+    params = {"error": error.error, "error_description": error.description}
+    if state:
+        params["state"] = state
+    return _redirect_to_client(redirect_uri, params)
+
+
+def _code_redirect(pending: PendingAuthorization, code: str) -> HttpResponse:
+    params = {"code": code}
+    if pending.state:
+        params["state"] = pending.state
+    wrong_iss = fault_take(endpoint=Endpoint.AUTHORIZE, among=tuple(AuthorizeFault)) is not None
+    return _redirect_to_client(
+        pending.redirect_uri, params, issuer=WRONG_ISSUER if wrong_iss else None
+    )
+
+
+def error_page(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    return render(
+        request, "emulator/error.html", {"page": "error", "message": message}, status=status
+    )
+
+
+def _requested_level(acr_values: str) -> tuple[Level, bool]:
+    """The lowest requested level (any of them satisfies the client) and the vocabulary."""
+    names = acr_values.split()
+    unknown = [name for name in names if name not in REQUESTABLE_ACR]
+    if unknown:
+        raise AuthorizationError("invalid_request", f"Unsupported acr_values: {' '.join(unknown)}")
+    if not names:
+        return Level.SUBSTANTIAL, False
+    old_vocabulary = any(name in OLD_ACR.values() for name in names)
+    return min(REQUESTABLE_ACR[name] for name in names), old_vocabulary
+
+
+def _locale(ui_locales: str) -> str:
+    return next((tag for tag in ui_locales.split() if tag in UI_LOCALES), "nb")
+
+
+def _validated_pending(params: dict[str, str], client: Client) -> PendingAuthorization:
+    if params.get("response_type") != "code":
+        raise AuthorizationError("unsupported_response_type", "Only response_type=code.")
+    if params.get("response_mode", "query") != "query":
+        raise AuthorizationError("invalid_request", "Only response_mode=query is supported.")
+    scopes = params.get("scope", "").split()
+    if "openid" not in scopes:
+        raise AuthorizationError("invalid_scope", "The openid scope is required.")
+    not_allowed = [scope for scope in scopes if scope not in client.scopes]
+    if not_allowed:
+        raise AuthorizationError(
+            "invalid_scope", f"Scopes not registered for the client: {' '.join(not_allowed)}"
+        )
+    challenge = params.get("code_challenge", "")
+    if not challenge:
+        raise AuthorizationError("invalid_request", "code_challenge is required (PKCE).")
+    if params.get("code_challenge_method") != "S256":
+        raise AuthorizationError("invalid_request", "code_challenge_method must be S256.")
+    if not pkce_challenge_is_well_formed(challenge):
+        raise AuthorizationError("invalid_request", "code_challenge is not a S256 challenge.")
+    prompts = set(params.get("prompt", "").split())
+    if not prompts <= PROMPTS or prompts == PROMPTS:
+        raise AuthorizationError("invalid_request", "prompt must be login or none.")
+    level, old_vocabulary = _requested_level(params.get("acr_values", ""))
+    return pending_authorization_create(
+        client=client,
+        redirect_uri=params["redirect_uri"],
+        scope=" ".join(scopes),
+        state=params.get("state", ""),
+        nonce=params.get("nonce", ""),
+        code_challenge=challenge,
+        level=level,
+        old_acr_vocabulary=old_vocabulary,
+        locale=_locale(params.get("ui_locales", "")),
+    )
+
+
+@require_GET
+@fault_injectable(Endpoint.AUTHORIZE)
+def authorize(request: HttpRequest) -> HttpResponse:
+    params = request.GET.dict()
+    client = client_get(client_id=params.get("client_id", ""))
+    if client is None:
+        return error_page(request, _("Unknown client_id: the service is not registered."))
+    redirect_uri = params.get("redirect_uri", "")
+    if redirect_uri not in client.redirect_uris:
+        # Never redirect to an unregistered URI: that would make the emulator an open redirect.
+        return error_page(request, _("The redirect_uri is not registered for this client."))
+    state = params.get("state", "")
+    try:
+        pending = _validated_pending(params, client)
+    except AuthorizationError as error:
+        return _error_redirect(redirect_uri, state, error)
+
+    prompt = params.get("prompt", "")
+    sso = sso_session_active(key=request.session.get(SSO_SESSION_KEY))
+    sso_suffices = sso is not None and sso.level >= pending.level
+    if prompt == "none" and not sso_suffices:
+        pending.delete()
+        return _error_redirect(
+            redirect_uri,
+            state,
+            AuthorizationError("login_required", "No single sign-on session at this level."),
+        )
+    if sso is not None and sso_suffices and prompt != "login":
+        code = authorization_complete(pending=pending, sso=sso, eid=FEDERATED)
+        return _code_redirect(pending, code)
+    return redirect("testid-login", key=pending.key)
+
+
+def _page_language(locale: str) -> str:
+    # Sami (se) is accepted as ID-porten accepts it; the page itself falls back to bokmål.
+    return "nb" if locale == "se" else locale
+
+
+# The unguessable key in the URL binds the form to one authorization request, which is what a
+# CSRF token would do; exempting it lets scripts log in with a plain POST.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest, key: str) -> HttpResponse:
+    pending = pending_authorization_get(key=key)
+    if pending is None:
+        return error_page(
+            request,
+            _("This login has expired or is unknown. Go back to the service and log in again."),
+            status=404,
+        )
+    translation.activate(_page_language(pending.locale))
+    request.LANGUAGE_CODE = translation.get_language()
+    required = Level(pending.level)
+    if request.method == "POST" and "cancel" in request.POST:
+        state = pending.state
+        pending.delete()
+        return _error_redirect(
+            pending.redirect_uri,
+            state,
+            AuthorizationError("access_denied", "The user cancelled the login."),
+        )
+    if request.method == "POST":
+        data = request.POST.copy()
+        if data.get("persona"):
+            data["pid"] = data["persona"]
+        form = TestIdLoginForm(data, required_level=required)
+        if form.is_valid():
+            eid = form.chosen_eid()
+            sso = sso_session_start(
+                pid=form.cleaned_data["pid"], level=form.cleaned_data["login_level"], amr=eid.amr
+            )
+            request.session[SSO_SESSION_KEY] = sso.key
+            code = authorization_complete(pending=pending, sso=sso, eid=eid.log_name)
+            return _code_redirect(pending, code)
+        status = 400
+    else:
+        form = TestIdLoginForm(
+            initial={"eid": EIDS[0].choice, "level": LEVEL_NAMES[required]},
+            required_level=required,
+        )
+        status = 200
+    ctx = {
+        "page": "login",
+        "form": form,
+        "client": pending.client,
+        "required_level": level_description(required),
+        "personas": PERSONAS,
+        "eids": EIDS,
+    }
+    return render(request, "emulator/login.html", ctx, status=status)
