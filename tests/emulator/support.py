@@ -11,9 +11,11 @@ import hashlib
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,6 +164,17 @@ class Emulator:
     def jwks(self) -> dict[str, Any]:
         return requests.get(f"{self.url}/jwk", timeout=TIMEOUT).json()
 
+    def login_events(self, pid: str) -> list[dict[str, Any]]:
+        """The citizen's login log, newest first, read straight from the emulator's database."""
+        with closing(sqlite3.connect(self.server.database_path)) as connection:
+            connection.row_factory = sqlite3.Row
+            rows = connection.execute(
+                "SELECT e.* FROM emulator_loginevent e JOIN emulator_person p"
+                " ON p.id = e.person_id WHERE p.pid = ? ORDER BY e.timestamp DESC, e.id DESC",
+                (pid,),
+            ).fetchall()
+        return [dict(row) for row in rows]
+
     def code_flow(self, **kwargs: Any) -> FlowResult:
         return code_flow(self, **kwargs)
 
@@ -290,6 +303,7 @@ def code_flow(
     client: RegisteredClient = PORTAL_CLIENT,
     pid: str = "15878510035",
     eid: str = "TestID",
+    level: str | None = None,
     browser: requests.Session | None = None,
     **params: str | None,
 ) -> FlowResult:
@@ -299,7 +313,8 @@ def code_flow(
     request = authorization_request(client, **params)
     response = authorize(emulator, browser, request)
     if not response.is_redirect:
-        response = submit_login(browser, response, pid=pid, eid=eid)
+        form = {"pid": pid, "eid": eid, **({"level": level} if level else {})}
+        response = submit_login(browser, response, **form)
     callback = redirect_params(response)
     assert callback.get("state") == request.params.get("state"), callback
     assert "code" in callback, callback
