@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,13 @@ class GrantError(Exception):
     def __init__(self, error: str, description: str) -> None:
         super().__init__(description)
         self.error = error
+        self.description = description
+
+
+class ReplayDetected(Exception):
+    def __init__(self, grant: Grant, description: str) -> None:
+        super().__init__(description)
+        self.grant = grant
         self.description = description
 
 
@@ -185,6 +194,22 @@ def grant_revoke(*, grant: Grant) -> None:
     grant.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=moment)
 
 
+def _revoking_replays(redeem: Callable[..., Grant]) -> Callable[..., Grant]:
+    """Revoke the grant of a replayed code or token outside the redeeming transaction, which
+    the error rolls back."""
+
+    @functools.wraps(redeem)
+    def wrapper(**kwargs: Any) -> Grant:
+        try:
+            return redeem(**kwargs)
+        except ReplayDetected as replay:
+            grant_revoke(grant=replay.grant)
+            raise GrantError("invalid_grant", replay.description) from None
+
+    return wrapper
+
+
+@_revoking_replays
 def code_redeem(*, client: Client, code: str, redirect_uri: str, code_verifier: str) -> Grant:
     moment = now()
     with transaction.atomic():
@@ -197,8 +222,7 @@ def code_redeem(*, client: Client, code: str, redirect_uri: str, code_verifier: 
             raise GrantError("invalid_grant", "Unknown authorization code.")
         if stored.used_at is not None:
             # RFC 6749 4.1.2: a reused code revokes the tokens already issued for it.
-            grant_revoke(grant=stored.grant)
-            raise GrantError("invalid_grant", "The authorization code has already been used.")
+            raise ReplayDetected(stored.grant, "The authorization code has already been used.")
         if stored.expires_at <= moment:
             raise GrantError("invalid_grant", "The authorization code has expired.")
         if stored.redirect_uri != redirect_uri:
@@ -226,6 +250,7 @@ def refresh_token_issue(*, grant: Grant) -> str:
     return token
 
 
+@_revoking_replays
 def refresh_token_rotate(*, client: Client, token: str) -> Grant:
     """Spend a refresh token; the caller issues its successor. Reuse revokes the chain."""
     moment = now()
@@ -240,8 +265,7 @@ def refresh_token_rotate(*, client: Client, token: str) -> Grant:
         grant = stored.grant
         if stored.rotated_at is not None:
             # A rotated token used again means two holders: revoke everything from this login.
-            grant_revoke(grant=grant)
-            raise GrantError("invalid_grant", "The refresh token has already been used.")
+            raise ReplayDetected(grant, "The refresh token has already been used.")
         if grant.revoked_at is not None:
             raise GrantError("invalid_grant", "The authorization has been revoked.")
         if stored.expires_at <= moment:
