@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emulator.types import EIDS, FEDERATED, Level
+
 # The portal's own agency. The login-history API only shows a client the logins to services of
 # its own organisation number (facts section 2.2), so every seeded citizen needs some rows here.
 OWN_AGENCY_ORGNO = "991825827"
@@ -122,10 +124,10 @@ SERVICES: tuple[PublicService, ...] = (
     OWN_AGENCY,
 )
 
-# eID names as the login log writes them (facts section 5).
+# eID names as the login log writes them (facts section 5). MinID is level 3.
 MINID_EIDS = frozenset({"MinID PIN", "MinID OTC", "MinID app"})
-# ID-porten's "nivå 4" (idporten-loa-high): what the authlevel API's `harbruktnivaa4` asks about.
-# MinID is level 3; "Federated" reuses an earlier authentication and is no new level-4 login.
-LEVEL4_EIDS = frozenset({"BankID", "BankID mobil", "BuyPass", "Commfides"})
-FEDERATED = "Federated"
+# ID-porten's "nivå 4" (idporten-loa-high), what the authlevel API's `harbruktnivaa4` asks about:
+# the eIDs the TestID page gives the high level. "Federated" reuses an earlier authentication
+# and is no new level-4 login.
+LEVEL4_EIDS = frozenset(eid.log_name for eid in EIDS if eid.level == Level.HIGH)
 LOGIN_LOG_EIDS = MINID_EIDS | LEVEL4_EIDS | {FEDERATED}
