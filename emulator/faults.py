@@ -58,19 +58,24 @@ def faults_clear() -> None:
     Fault.objects.all().delete()
 
 
-def _drop_connection(request: HttpRequest) -> None:
-    """Shut the client's socket so that it gets no HTTP answer at all.
-
-    gunicorn hands the socket to the application; under runserver (wsgiref) it sits behind the
-    request body stream. The server's later write of the response then fails, which both
-    servers treat as a client that went away.
-    """
+def _client_socket(request: HttpRequest) -> socket.socket | None:
+    """gunicorn hands the socket to the application; under runserver (wsgiref) it sits behind
+    the request body stream: Django's LimitedStream, the socket file, its SocketIO."""
     sock = request.META.get("gunicorn.socket")
+    if isinstance(sock, socket.socket):
+        return sock
+    stream: Any = request.META.get("wsgi.input")
+    reader = getattr(getattr(stream, "_read", None), "__self__", stream)
+    sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _drop_connection(request: HttpRequest) -> None:
+    """Shut the client's socket so that it gets no HTTP answer at all. The server's later
+    write of the response fails, which both servers treat as a client that went away."""
+    sock = _client_socket(request)
     if sock is None:
-        stream = request.META.get("wsgi.input")
-        sock = getattr(getattr(stream, "raw", None), "_sock", None)
-    if not isinstance(sock, socket.socket):
-        raise RuntimeError("drop_connection needs runserver or gunicorn")
+        raise RuntimeError("drop_connection works under runserver and gunicorn only")
     sock.shutdown(socket.SHUT_RDWR)
 
 
