@@ -55,7 +55,7 @@ def _free_port() -> int:
 class EmulatorServer:
     """`manage.py runserver --settings=emulator.settings` on a free port, with its own database."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, mode: str = "test") -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_path = workdir / "emulator.sqlite3"
@@ -63,7 +63,7 @@ class EmulatorServer:
         self.env = {
             **os.environ,
             "DEBUG": "true",
-            "EMULATOR_MODE": "test",
+            "EMULATOR_MODE": mode,
             "EMULATOR_ISSUER": self.url,
             "EMULATOR_DATABASE_URL": f"sqlite://{self.database_path}",
             "PYTHONUNBUFFERED": "1",
