@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed translations
 
 translations: $(VENV)/.installed
-	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
+	@DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
 run: install
 	@mkdir -p var/staticfiles
