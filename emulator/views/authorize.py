@@ -142,6 +142,8 @@ def _validated_pending(params: dict[str, str], client: Client) -> PendingAuthori
 @fault_injectable(Endpoint.AUTHORIZE)
 def authorize(request: HttpRequest) -> HttpResponse:
     params = request.GET.dict()
+    if params.get("ui_locales"):
+        _activate_page_language(_locale(params["ui_locales"]), request)
     client = client_get(client_id=params.get("client_id", ""))
     if client is None:
         return error_page(request, _("Unknown client_id: the service is not registered."))
@@ -171,9 +173,10 @@ def authorize(request: HttpRequest) -> HttpResponse:
     return redirect("testid-login", key=pending.key)
 
 
-def _page_language(locale: str) -> str:
+def _activate_page_language(locale: str, request: HttpRequest) -> None:
     # Sami (se) is accepted as ID-porten accepts it; the page itself falls back to bokmål.
-    return "nb" if locale == "se" else locale
+    translation.activate("nb" if locale == "se" else locale)
+    request.LANGUAGE_CODE = translation.get_language()
 
 
 # The unguessable key in the URL binds the form to one authorization request, which is what a
@@ -188,8 +191,7 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
             _("This login has expired or is unknown. Go back to the service and log in again."),
             status=404,
         )
-    translation.activate(_page_language(pending.locale))
-    request.LANGUAGE_CODE = translation.get_language()
+    _activate_page_language(pending.locale, request)
     required = Level(pending.level)
     if request.method == "POST" and "cancel" in request.POST:
         state = pending.state
