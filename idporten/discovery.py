@@ -1,0 +1,80 @@
+"""ID-porten's OpenID provider metadata, from <issuer>/.well-known/openid-configuration.
+
+ID-porten asks clients to cache the metadata, typically for 24 hours (idporten-facts.md 3.1).
+It is cached in the Django cache, so every process shares one copy, and forgotten whenever a
+login fails in a way a stale copy could explain, so the next attempt fetches it afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from idporten.http import IdPortenUnavailable, get_json
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
+class IssuerMismatch(Exception):
+    """The metadata names another issuer than the one configured: a misconfiguration, or
+    a man in the middle. Logins are refused until it is fixed."""
+
+    def __init__(self, configured: str, discovered: str) -> None:
+        super().__init__(f"configured issuer {configured!r}, discovered {discovered!r}")
+        self.configured = configured
+        self.discovered = discovered
+
+
+@dataclass(frozen=True)
+class ProviderMetadata:
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    userinfo_endpoint: str
+    jwks_uri: str
+    end_session_endpoint: str | None
+
+
+REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
+
+
+def _cache_key() -> str:
+    return f"idporten:discovery:{settings.IDPORTEN_ISSUER}"
+
+
+def discovery_url(issuer: str) -> str:
+    return f"{issuer.rstrip('/')}/.well-known/openid-configuration"
+
+
+def _fetch() -> dict[str, str]:
+    document = get_json(discovery_url(settings.IDPORTEN_ISSUER))
+    if not isinstance(document, dict) or not all(
+        isinstance(document.get(name), str) for name in REQUIRED
+    ):
+        raise IdPortenUnavailable("discovery document lacks required endpoints")
+    return document
+
+
+def provider_metadata() -> ProviderMetadata:
+    """Raises IdPortenUnavailable when it cannot be fetched, IssuerMismatch when it is wrong."""
+    document = cache.get(_cache_key())
+    if document is None:
+        document = _fetch()
+        # An exact comparison: "https://idporten.no" and "https://idporten.no/" are two issuers.
+        if document["issuer"] != settings.IDPORTEN_ISSUER:
+            raise IssuerMismatch(settings.IDPORTEN_ISSUER, document["issuer"])
+        cache.set(_cache_key(), document, CACHE_SECONDS)
+    return ProviderMetadata(
+        issuer=document["issuer"],
+        authorization_endpoint=document["authorization_endpoint"],
+        token_endpoint=document["token_endpoint"],
+        userinfo_endpoint=document["userinfo_endpoint"],
+        jwks_uri=document["jwks_uri"],
+        end_session_endpoint=document.get("end_session_endpoint"),
+    )
+
+
+def forget_provider_metadata() -> None:
+    cache.delete(_cache_key())

@@ -1,0 +1,162 @@
+"""The only module that reads or writes ID-porten's tokens and login claims in the session.
+
+Tokens stay server-side: in the database-backed session, never in a cookie, a template or a
+log line. ID-porten access tokens live 120 seconds, so access_token() refreshes them shortly
+before they expire and stores the rotated refresh token it gets back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from importlib import import_module
+
+import requests
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from idporten.discovery import provider_metadata
+from idporten.http import IdPortenUnavailable, timeouts
+from idporten.types import LevelOfAssurance, level_of
+
+logger = logging.getLogger(__name__)
+
+TOKENS_KEY = "idporten_tokens"
+LOGIN_KEY = "idporten_login"
+# Refresh this long before the access token expires, so it is still valid when it arrives.
+REFRESH_MARGIN_SECONDS = 30
+REFRESH_LOCK_SECONDS = 10
+
+
+class ReauthenticationRequired(Exception):
+    """The tokens cannot be renewed; the user has to log in again."""
+
+
+@dataclass(frozen=True)
+class LoginDetails:
+    pid: str
+    acr: str
+    amr: tuple[str, ...]
+    sid: str | None
+    auth_time: int | None
+    logged_in_at: float
+
+    @property
+    def level(self) -> LevelOfAssurance | None:
+        return level_of(self.acr)
+
+    @property
+    def eid(self) -> str:
+        """The eID used, as ID-porten names it in amr (e.g. "BankID", "Minid-PIN")."""
+        return self.amr[0] if self.amr else ""
+
+
+def store_login(session: SessionBase, *, claims: dict, token_response: dict) -> None:
+    amr = claims.get("amr") or []
+    session[LOGIN_KEY] = {
+        "pid": claims.get("pid", ""),
+        "acr": claims["acr"],
+        "amr": [amr] if isinstance(amr, str) else list(amr),  # the old platform sent a string
+        "sid": claims.get("sid"),
+        "auth_time": claims.get("auth_time"),
+        "logged_in_at": time.time(),
+    }
+    _store_tokens(session, token_response, id_token=token_response["id_token"])
+
+
+def _store_tokens(session: SessionBase, token_response: dict, *, id_token: str) -> None:
+    expires_in = token_response.get("expires_in")
+    lifetime = expires_in if isinstance(expires_in, int) and expires_in > 0 else 120
+    session[TOKENS_KEY] = {
+        "access_token": token_response["access_token"],
+        "access_expires_at": time.time() + lifetime,
+        "refresh_token": token_response.get("refresh_token"),
+        "id_token": id_token,
+    }
+
+
+def login_details(request: HttpRequest) -> LoginDetails | None:
+    stored = request.session.get(LOGIN_KEY)
+    if not stored:
+        return None
+    return LoginDetails(
+        pid=stored["pid"],
+        acr=stored["acr"],
+        amr=tuple(stored["amr"]),
+        sid=stored["sid"],
+        auth_time=stored["auth_time"],
+        logged_in_at=stored["logged_in_at"],
+    )
+
+
+def id_token_hint(request: HttpRequest) -> str | None:
+    return (request.session.get(TOKENS_KEY) or {}).get("id_token")
+
+
+def _fresh_copy(session: SessionBase) -> dict | None:
+    """The tokens as another request may just have saved them."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
+    return store.get(TOKENS_KEY)
+
+
+def access_token(request: HttpRequest) -> str:
+    """A valid access token for the logged-in citizen, refreshed first when close to expiry.
+
+    Raises ReauthenticationRequired when that is impossible, IdPortenUnavailable when
+    ID-porten does not answer.
+    """
+    tokens = request.session.get(TOKENS_KEY)
+    if not tokens:
+        raise ReauthenticationRequired("no tokens in the session")
+    if tokens["access_expires_at"] - REFRESH_MARGIN_SECONDS > time.time():
+        return tokens["access_token"]
+
+    # Refresh tokens rotate, and ID-porten treats a replayed one as theft: two requests of
+    # the same session must not both refresh. The one that gets the lock refreshes; the
+    # other waits and then uses what the first one saved.
+    lock = f"idporten:refresh-lock:{request.session.session_key}"
+    deadline = time.monotonic() + REFRESH_LOCK_SECONDS
+    while not cache.add(lock, "1", REFRESH_LOCK_SECONDS):
+        if time.monotonic() > deadline:
+            raise IdPortenUnavailable("timed out waiting for another request's token refresh")
+        time.sleep(0.05)
+    try:
+        tokens = _fresh_copy(request.session) or tokens
+        if tokens["access_expires_at"] - REFRESH_MARGIN_SECONDS <= time.time():
+            tokens = _refresh(request.session, tokens)
+        else:
+            request.session[TOKENS_KEY] = tokens
+        return tokens["access_token"]
+    finally:
+        cache.delete(lock)
+
+
+def _refresh(session: SessionBase, tokens: dict) -> dict:
+    if not tokens.get("refresh_token"):
+        raise ReauthenticationRequired("no refresh token")
+    try:
+        response = requests.post(
+            provider_metadata().token_endpoint,
+            data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+            auth=(settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET),
+            timeout=timeouts(),
+        )
+    except requests.RequestException as exc:
+        raise IdPortenUnavailable(f"token refresh: {type(exc).__name__}") from exc
+    if response.status_code >= 500:
+        raise IdPortenUnavailable(f"token refresh: HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        raise IdPortenUnavailable("token refresh: not JSON") from None
+    if response.status_code != 200 or "access_token" not in body:
+        # invalid_grant: expired, revoked or past the authorization's lifetime.
+        logger.info("event=token_refresh_refused error=%s", body.get("error", "unknown"))
+        raise ReauthenticationRequired("refresh refused")
+    _store_tokens(session, body, id_token=tokens["id_token"])
+    # Saved at once, so a concurrent request of the same session reads the new tokens.
+    session.save()
+    return session[TOKENS_KEY]

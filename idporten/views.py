@@ -1,0 +1,211 @@
+"""Login, callback, logout and front-channel logout with ID-porten.
+
+The first two subclass mozilla-django-oidc's views; what they add is listed on each.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import auth
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import View
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
+
+from idporten.discovery import IssuerMismatch, provider_metadata
+from idporten.failures import FailureKind, LoginFailure, login_failed
+from idporten.http import IdPortenUnavailable
+from idporten.redirects import safe_local_path
+from idporten.services import session_sid_forget, session_sid_record, sessions_end_for_sid
+from idporten.session import id_token_hint, login_details
+from idporten.types import Acr, LevelOfAssurance, level_of
+
+logger = logging.getLogger("idporten.login")
+
+LOGOUT_STATE_KEY = "idporten_logout_state"
+FAILURE_STATUS = {
+    FailureKind.UNREACHABLE: 502,
+    FailureKind.CANCELLED: 200,
+    FailureKind.EXPIRED: 400,
+    FailureKind.REFUSED: 400,
+    FailureKind.MISCONFIGURED: 503,
+}
+
+
+def login_failure_page(request: HttpRequest, failure: LoginFailure) -> HttpResponse:
+    next_path = request.session.get("oidc_login_next") or safe_local_path(request.GET.get("next"))
+    retry_url = reverse("login") + (f"?{urlencode({'next': next_path})}" if next_path else "")
+    ctx = {"page": "login-failed", "failure": failure.kind.value, "retry_url": retry_url}
+    response = render(
+        request, "idporten/login_failed.html", ctx, status=FAILURE_STATUS[failure.kind]
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class LoginView(OIDCAuthenticationRequestView):
+    """Starts a login. Adds: endpoints from discovery, acr_values and ui_locales, step-up to
+    the high level with ?level=high, and only local paths as where to go afterwards."""
+
+    def __init__(self, **kwargs: object) -> None:
+        View.__init__(self, **kwargs)  # the parent's reads endpoints from settings
+        self.OIDC_RP_CLIENT_ID = settings.IDPORTEN_CLIENT_ID
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = provider_metadata().authorization_endpoint
+        except IdPortenUnavailable:
+            return login_failure_page(
+                request, login_failed(request, kind=FailureKind.UNREACHABLE, check="discovery")
+            )
+        except IssuerMismatch:
+            return login_failure_page(
+                request,
+                login_failed(request, kind=FailureKind.MISCONFIGURED, check="issuer_mismatch"),
+            )
+        self.acr_values = (
+            Acr.HIGH if request.GET.get("level") == "high" else settings.IDPORTEN_ACR_VALUES
+        )
+        response = super().get(request)
+        state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+        request.session["oidc_states"][state]["acr_values"] = str(self.acr_values)
+        request.session["oidc_login_next"] = safe_local_path(request.GET.get("next"))
+        return response
+
+    def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
+        return {"acr_values": str(self.acr_values), "ui_locales": get_language() or "nb"}
+
+
+class CallbackView(OIDCAuthenticationCallbackView):
+    """Finishes a login. Adds: the authorization response's `iss` must be our issuer, the
+    requested level is enforced, and every failure is a clear page instead of a 500 or a
+    silent redirect."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        states = request.session.get("oidc_states") or {}
+        entry = states.get(state)
+        if entry is None:
+            # Unknown or already used: the library would answer with a bare 400.
+            return self.fail(kind=FailureKind.EXPIRED, check="state")
+        error = request.GET.get("error")
+        if error or request.GET.get("iss", settings.IDPORTEN_ISSUER) != settings.IDPORTEN_ISSUER:
+            del states[state]  # a state is spent once ID-porten has answered it
+            request.session.modified = True
+            if request.user.is_authenticated:
+                auth.logout(request)
+            if error == "access_denied":
+                return self.fail(kind=FailureKind.CANCELLED, check="access_denied")
+            if error:
+                return self.fail(kind=FailureKind.REFUSED, check=f"op_error_{error}"[:60])
+            return self.fail(kind=FailureKind.REFUSED, check="iss_param")
+        request.idporten_required_level = (  # type: ignore[attr-defined]
+            level_of(entry.get("acr_values")) or LevelOfAssurance.SUBSTANTIAL
+        )
+        return super().get(request)
+
+    def fail(self, *, kind: FailureKind, check: str) -> HttpResponse:
+        return login_failure_page(self.request, login_failed(self.request, kind=kind, check=check))
+
+    def login_failure(self) -> HttpResponse:
+        failure = getattr(self.request, "idporten_login_failure", None)
+        if failure is None:  # the library refused before our backend ran (e.g. no code)
+            failure = login_failed(self.request, kind=FailureKind.REFUSED, check="callback")
+        return login_failure_page(self.request, failure)
+
+    def login_success(self) -> HttpResponse:
+        # auth.login() inside cycles the session key, against session fixation.
+        response = super().login_success()
+        details = login_details(self.request)
+        if details is not None and details.sid:
+            session_sid_record(sid=details.sid, session_key=self.request.session.session_key)
+        logger.info("event=login_succeeded acr=%s", details.acr if details else "")
+        return response
+
+    @property
+    def success_url(self) -> str:
+        return self.request.session.get("oidc_login_next") or reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """Ends the local session, then ID-porten's (RP-initiated logout, with a fresh state)."""
+    hint = id_token_hint(request)
+    session_sid_forget(session_key=request.session.session_key)
+    auth.logout(request)
+    try:
+        end_session_endpoint = provider_metadata().end_session_endpoint
+    except (IdPortenUnavailable, IssuerMismatch):
+        end_session_endpoint = None
+    if not hint or not end_session_endpoint:
+        # Logged out here; ID-porten's session (if any) ends on its own.
+        return HttpResponseRedirect(reverse("logged-out"))
+    state = secrets.token_urlsafe(32)
+    request.session[LOGOUT_STATE_KEY] = state
+    query = urlencode(
+        {
+            "id_token_hint": hint,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("logged-out")),
+            "state": state,
+        }
+    )
+    return HttpResponseRedirect(f"{end_session_endpoint}?{query}")
+
+
+@never_cache
+@require_GET
+def logged_out(request: HttpRequest) -> HttpResponse:
+    """Where ID-porten sends the browser after logout. A state we did not send means we cannot
+    tell that ID-porten really ended its session, and the page says so."""
+    expected = request.session.pop(LOGOUT_STATE_KEY, None)
+    returned = request.GET.get("state")
+    confirmed = (returned is None and expected is None) or (
+        expected is not None and returned is not None and secrets.compare_digest(expected, returned)
+    )
+    if not confirmed:
+        logger.warning("event=logout_state_mismatch")
+    ctx = {"page": "logged-out", "confirmed": confirmed}
+    return render(request, "idporten/logged_out.html", ctx)
+
+
+@xframe_options_exempt
+@never_cache
+@require_GET
+def frontchannel_logout(request: HttpRequest) -> HttpResponse:
+    """OpenID Connect Front-Channel Logout 1.0: ID-porten loads this in an iframe when the
+    citizen logs out elsewhere. Only ID-porten's own pages may frame it."""
+    sid = request.GET.get("sid", "")
+    if request.GET.get("iss") != settings.IDPORTEN_ISSUER or not sid:
+        response = HttpResponse(status=400)
+    else:
+        ended = sessions_end_for_sid(sid=sid)
+        logger.info("event=frontchannel_logout sessions_ended=%d", ended)
+        response = HttpResponse(status=200)
+    response["Content-Security-Policy"] = f"frame-ancestors {_op_origins()}"
+    return response
+
+
+def _op_origins() -> str:
+    """The origins ID-porten's logout page may be served from: its issuer's, and its
+    end_session_endpoint's (login.idporten.no on the new platform)."""
+    urls = [settings.IDPORTEN_ISSUER]
+    try:
+        endpoint = provider_metadata().end_session_endpoint
+        if endpoint:
+            urls.append(endpoint)
+    except (IdPortenUnavailable, IssuerMismatch):
+        pass
+    origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls)}
+    return " ".join(sorted(origins))
