@@ -11,13 +11,18 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from idporten.environments import ENVIRONMENTS, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET
+from idporten.types import Acr
 from portal.env import (
     database_from_url,
     envbool,
+    envchoice,
+    envfloat,
     envint,
     envlist,
     envsecret,
     envstr,
+    envurl,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "portal",
+    "idporten",
+    "loginhistory",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "idporten.middleware.IdPortenSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -94,8 +102,63 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, never in a cookie: tokens are kept server-side.
+# Sessions live in the database, never in a cookie: tokens are kept server-side. Like
+# ID-porten's own session: 30 minutes idle, 120 minutes at most.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 30 * 60
+IDPORTEN_SESSION_MAX_SECONDS = 120 * 60
+
+# --- ID-porten ---
+# A named environment sets the issuer and the API addresses (idporten/environments.py);
+# IDPORTEN_ISSUER and the URL variables below override them one by one.
+IDPORTEN_ENVIRONMENT = envchoice("IDPORTEN_ENVIRONMENT", "local", tuple(ENVIRONMENTS))
+_environment = ENVIRONMENTS[IDPORTEN_ENVIRONMENT]
+IDPORTEN_ISSUER = envurl("IDPORTEN_ISSUER", _environment.issuer)
+_local = IDPORTEN_ENVIRONMENT == "local"
+IDPORTEN_CLIENT_ID = envstr("IDPORTEN_CLIENT_ID", LOCAL_CLIENT_ID if _local else "")
+IDPORTEN_CLIENT_SECRET = envsecret("IDPORTEN_CLIENT_SECRET") or (
+    LOCAL_CLIENT_SECRET if _local else ""
+)
+if not IDPORTEN_CLIENT_ID or not IDPORTEN_CLIENT_SECRET:
+    raise ImproperlyConfigured(
+        f"IDPORTEN_CLIENT_ID and IDPORTEN_CLIENT_SECRET must be set for {IDPORTEN_ENVIRONMENT}"
+    )
+if _environment.production and (
+    IDPORTEN_CLIENT_SECRET == LOCAL_CLIENT_SECRET or _environment.issuer != IDPORTEN_ISSUER
+):
+    # The local emulator's client, or a stray issuer, must never meet real citizens.
+    raise ImproperlyConfigured(
+        f"IDPORTEN_ENVIRONMENT={IDPORTEN_ENVIRONMENT} is production: it takes its own issuer "
+        "and a real client, never the local emulator's"
+    )
+IDPORTEN_ACR_VALUES = envchoice(
+    "IDPORTEN_ACR_VALUES", Acr.SUBSTANTIAL, (Acr.SUBSTANTIAL, Acr.HIGH, Acr.LEVEL3, Acr.LEVEL4)
+)
+IDPORTEN_SCOPES = envstr("IDPORTEN_SCOPES", "openid profile idporten:user.log.all.read")
+IDPORTEN_AUTHLEVEL_BASE_URL = envstr(
+    "IDPORTEN_AUTHLEVEL_BASE_URL", _environment.authlevel_base_url or ""
+)
+IDPORTEN_LOGINHISTORY_BASE_URL = envstr(
+    "IDPORTEN_LOGINHISTORY_BASE_URL", _environment.loginhistory_base_url or ""
+)
+# Every call to ID-porten gives up after these many seconds (connecting, then reading).
+IDPORTEN_CONNECT_TIMEOUT = envfloat("IDPORTEN_CONNECT_TIMEOUT", 3.0, minimum=0.1)
+IDPORTEN_READ_TIMEOUT = envfloat("IDPORTEN_READ_TIMEOUT", 10.0, minimum=0.1)
+
+# mozilla-django-oidc, set deliberately: PKCE and nonce always, client secret in a Basic
+# header. Client, endpoints, RS256 and timeouts come from the settings above and discovery
+# (idporten.backend).
+AUTHENTICATION_BACKENDS = [
+    "idporten.backend.IdPortenBackend",
+    "django.contrib.auth.backends.ModelBackend",  # for the admin's own accounts
+]
+OIDC_RP_SCOPES = IDPORTEN_SCOPES
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TOKEN_USE_BASIC_AUTH = True
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "overview"
 
 # Cookies. The emulator runs on the same host name, so our cookies carry names of their own.
 # With Secure cookies the __Host- prefix also pins them to this exact origin and path.

@@ -10,9 +10,10 @@ urlpatterns = [
     path("hjelp/", views.help_page, name="help"),
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("personvern/", views.privacy, name="privacy"),
-    path("logg-inn/", views.login, name="login"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("", include("idporten.urls")),
+    path("", include("loginhistory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

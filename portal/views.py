@@ -32,13 +32,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def login(request: HttpRequest) -> HttpResponse:
-    """Until login with ID-porten is configured, say so plainly instead of failing."""
-    return render(request, "portal/login_unavailable.html", {"page": "login"}, status=503)
-
-
-@never_cache
-@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """The process is alive and answering; says nothing about its dependencies."""
     return JsonResponse({"status": "alive"})

@@ -14,7 +14,7 @@ from tests.browser.axe import assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PAGES = ("front", "help", "accessibility", "privacy", "login")
+PUBLIC_PAGES = ("front", "help", "accessibility", "privacy")
 LANGUAGES = ("nb", "nn", "en")
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "front-page.png"
 DESKTOP = {"width": 1280, "height": 800}

@@ -16,7 +16,10 @@ PRODUCTION_SECRET = "x7Jk2mQp9vLr4Tz8Wc1Nf6Hb3Yd5Gs0Ae-prod-like-secret-for-the-
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # Nothing from the test process's own environment that a deployment would not have:
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests and is itself a deploy warning.
+    leaks = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in leaks}
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
     clean.pop("SECURE_COOKIES", None)
     clean.pop("SECURE_SSL_REDIRECT", None)
@@ -79,3 +82,45 @@ def test_debug_turns_off_secure_cookies_and_hsts_for_local_http():
     result = manage("shell", "-v", "0", "-c", script, DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "0"]
+
+
+def test_a_production_environment_refuses_the_local_emulators_client():
+    result = manage(
+        "check",
+        SECRET_KEY=PRODUCTION_SECRET,
+        IDPORTEN_ENVIRONMENT="prod",
+        IDPORTEN_CLIENT_ID="local-min-innloggingshistorikk",
+        IDPORTEN_CLIENT_SECRET="local-emulator-secret-not-for-production",
+    )
+    assert result.returncode != 0
+    assert "IDPORTEN_ENVIRONMENT=prod is production" in result.stderr
+
+
+def test_a_production_environment_refuses_another_issuer():
+    result = manage(
+        "check",
+        SECRET_KEY=PRODUCTION_SECRET,
+        IDPORTEN_ENVIRONMENT="prod",
+        IDPORTEN_ISSUER="http://localhost:8001",
+        IDPORTEN_CLIENT_ID="agency-client",
+        IDPORTEN_CLIENT_SECRET="a-real-secret",
+    )
+    assert result.returncode != 0
+    assert "IDPORTEN_ENVIRONMENT=prod is production" in result.stderr
+
+
+def test_outside_local_the_client_must_be_configured():
+    result = manage("check", SECRET_KEY=PRODUCTION_SECRET, IDPORTEN_ENVIRONMENT="test")
+    assert result.returncode != 0
+    assert "IDPORTEN_CLIENT_ID and IDPORTEN_CLIENT_SECRET must be set for test" in result.stderr
+
+
+def test_a_real_environment_with_its_client_starts():
+    script = "from django.conf import settings as s; print(s.IDPORTEN_ISSUER)"
+    result = manage(
+        "shell", "-v", "0", "-c", script,
+        SECRET_KEY=PRODUCTION_SECRET, IDPORTEN_ENVIRONMENT="prod",
+        IDPORTEN_CLIENT_ID="agency-client", IDPORTEN_CLIENT_SECRET="a-real-secret",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://idporten.no"
