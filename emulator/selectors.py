@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any
 
 from django.db.models import QuerySet
 
+from emulator.catalogue import LEVEL4_EIDS
 from emulator.clock import epoch, now
 from emulator.jose import verified_claims
 from emulator.models import (
@@ -86,3 +88,15 @@ def login_events_for_person(
     if orgno is not None:
         events = events.filter(orgno=orgno)
     return events[:limit]
+
+
+def person_used_level4_since(*, pid: str, since: datetime.datetime) -> bool | None:
+    """Whether the person logged in with a level-4 eID at or after `since`; None for a person
+    ID-porten does not know. "Federated" reuses an earlier login and never counts."""
+    person = Person.objects.filter(pid=pid).first()
+    if person is None:
+        return None
+    # login_person_time serves the person and the time range; the eID is checked per row.
+    return LoginEvent.objects.filter(
+        person=person, timestamp__gte=since, eid__in=LEVEL4_EIDS
+    ).exists()

@@ -75,6 +75,9 @@ class Endpoint(enum.StrEnum):
     TOKENINFO = "tokeninfo"
     REVOKE = "revoke"
     ENDSESSION = "endsession"
+    AUTHLEVEL = "authlevel"
+    # Both login-history paths, the organisation's own and /all.
+    LOGINHISTORY = "loginhistory"
 
 
 class GenericFault(enum.StrEnum):
@@ -115,11 +118,29 @@ class UserinfoFault(enum.StrEnum):
     SUB_MISMATCH = "sub_mismatch"
 
 
+class LoginHistoryFault(enum.StrEnum):
+    """A 200 whose body a careful client must not trust as it stands."""
+
+    # Good items mixed with ones that lack fields, have wrong types or unreadable dates.
+    WRONG_SHAPED_ITEMS = "wrong_shaped_items"
+    # A JSON object around the items instead of the bare array.
+    NON_ARRAY_BODY = "non_array_body"
+
+
+class ApiScope(enum.StrEnum):
+    """The scopes of the two APIs (facts 1.5, 2.2 and 2.3)."""
+
+    AUTHLEVEL_READ = "global/idporten.authlevel.read"
+    USER_LOG_READ = "idporten:user.log.read"
+    USER_LOG_ALL_READ = "idporten:user.log.all.read"
+
+
 # Faults that only make sense at one endpoint; generic faults apply to every endpoint.
 ENDPOINT_FAULTS: dict[Endpoint, tuple[str, ...]] = {
     Endpoint.TOKEN: tuple(IdTokenFault),
     Endpoint.AUTHORIZE: tuple(AuthorizeFault),
     Endpoint.USERINFO: tuple(UserinfoFault),
+    Endpoint.LOGINHISTORY: tuple(LoginHistoryFault),
 }
 
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
-from emulator.views import authorize, control, endsession, metadata, token, userinfo
+from emulator.views import (
+    authlevel,
+    authorize,
+    control,
+    endsession,
+    loginhistory,
+    metadata,
+    token,
+    userinfo,
+)
 
 # ID-porten's own paths (old platform), so the portal's configuration is only the issuer.
 urlpatterns = [
@@ -16,6 +25,18 @@ urlpatterns = [
     path("tokeninfo", token.tokeninfo, name="tokeninfo"),
     path("revoke", token.revoke, name="revoke"),
     path("endsession", endsession.endsession, name="endsession"),
+    path("authlevel/rest/v1/sikkerhetsnivaa", authlevel.sikkerhetsnivaa, name="authlevel-api"),
+    path(
+        "innlogginger/logg/idporten",
+        loginhistory.own_organisation,
+        name="loginhistory-api",
+    ),
+    path(
+        "innlogginger/logg/idporten/all",
+        loginhistory.all_organisations,
+        name="loginhistory-api-all",
+    ),
+    path("innlogginger/health", loginhistory.health, name="loginhistory-health"),
     path("_emulator/faults", control.faults, name="control-faults"),
     path("_emulator/clients", control.clients, name="control-clients"),
     path("_emulator/clock", control.clock, name="control-clock"),
