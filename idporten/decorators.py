@@ -19,13 +19,11 @@ def login_required_at(level: LevelOfAssurance) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return HttpResponseRedirect(login_url_for(request))
-            details = login_details(request)
+            details = login_details(request) if request.user.is_authenticated else None
             current = details.level if details else None
             if current is None or current < level:
-                step_up = "high" if level >= LevelOfAssurance.HIGH else None
-                return HttpResponseRedirect(login_url_for(request, level=step_up))
+                ask_for = "high" if level >= LevelOfAssurance.HIGH else None
+                return HttpResponseRedirect(login_url_for(request, level=ask_for))
             return view(request, *args, **kwargs)
 
         return wrapped

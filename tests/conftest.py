@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.emulator.support import Emulator, EmulatorServer
+from tests.idporten.portal_flow import portal  # noqa: F401 (the portal against the emulator)
 
 
 @pytest.fixture(scope="session")

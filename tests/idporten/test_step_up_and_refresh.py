@@ -1,0 +1,96 @@
+"""Step-up to the high level, and token refresh against the emulator's real token endpoint."""
+
+from __future__ import annotations
+
+import time
+from importlib import import_module
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.conf import settings
+from django.test import RequestFactory
+
+from idporten.session import ReauthenticationRequired, access_token
+from tests.idporten.portal_flow import Portal
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def high_level_page(settings):
+    settings.ROOT_URLCONF = "tests.idporten.stepup_urls"
+
+
+def test_a_substantial_login_is_stepped_up_and_returns_to_the_page(portal: Portal, high_level_page):
+    browser, _ = portal.login(pid="15878510035", eid="MinID")
+    response = browser.get(f"{portal.url}/hoyt-niva/", allow_redirects=False, timeout=10)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/logg-inn/?next=%2Fhoyt-niva%2F&level=high"
+
+    to_op = browser.get(portal.url + response.headers["Location"], allow_redirects=False)
+    params = parse_qs(urlsplit(to_op.headers["Location"]).query)
+    assert params["acr_values"] == ["idporten-loa-high"]
+    # ID-porten's session is only substantial, so it asks for an eID again.
+    page = portal.follow(browser, to_op)
+    assert page.url.startswith(portal.emulator.url)
+    done = portal.submit(browser, page, pid="15878510035", eid="BankID")
+    assert portal.path_of(done) == "/hoyt-niva/"
+    assert done.text == "high level page"
+
+
+def test_a_high_login_goes_straight_through(portal: Portal, high_level_page):
+    browser, _ = portal.login(eid="BankID")
+    assert browser.get(f"{portal.url}/hoyt-niva/", allow_redirects=False).status_code == 200
+
+
+def test_an_anonymous_visitor_logs_in_at_the_high_level_directly(portal: Portal, high_level_page):
+    browser = portal.browser()
+    response = browser.get(f"{portal.url}/hoyt-niva/", allow_redirects=False, timeout=10)
+    assert "level=high" in response.headers["Location"]
+
+
+def session_of(browser: requests.Session):
+    request = RequestFactory().get("/min-side/")
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    request.session = store(browser.cookies["portal_session"])
+    request.session.load()
+    return request
+
+
+def introspect(portal: Portal, token: str) -> dict:
+    response = requests.post(
+        f"{portal.emulator.url}/tokeninfo",
+        data={"token": token},
+        auth=(settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET),
+        timeout=10,
+    )
+    return response.json()
+
+
+def test_an_access_token_near_expiry_is_refreshed_at_id_porten(portal: Portal):
+    browser, _ = portal.login()
+    request = session_of(browser)
+    old = dict(request.session["idporten_tokens"])
+    assert access_token(request) == old["access_token"]  # fresh: used as it is
+
+    request.session["idporten_tokens"] = {**old, "access_expires_at": time.time() + 5}
+    request.session.save()
+    new_token = access_token(request)
+
+    assert new_token != old["access_token"]
+    assert introspect(portal, new_token)["active"] is True
+    stored = session_of(browser).session["idporten_tokens"]
+    assert stored["access_token"] == new_token
+    assert stored["refresh_token"] != old["refresh_token"]  # rotated
+
+
+def test_a_refresh_refused_by_id_porten_asks_for_a_new_login(portal: Portal):
+    browser, _ = portal.login()
+    request = session_of(browser)
+    portal.emulator.shift_clock(7300)  # past the 7,200 s the authorization may live
+    tokens = request.session["idporten_tokens"]
+    request.session["idporten_tokens"] = {**tokens, "access_expires_at": time.time()}
+    request.session.save()
+    with pytest.raises(ReauthenticationRequired):
+        access_token(request)
