@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from emulator.bearer import Claims, bearer_protected
@@ -107,6 +108,9 @@ def _history(request: HttpRequest, *, pid: str, orgno: str | None) -> JsonRespon
     return json_no_store(with_wrong_shaped_items(items))
 
 
+# A bearer-token API takes no cookies, so there is no CSRF to guard against, and another
+# method must get its 405 rather than the CSRF check's 403.
+@csrf_exempt
 @require_GET
 @fault_injectable(Endpoint.LOGINHISTORY)
 @bearer_protected(scope=ApiScope.USER_LOG_READ, user_bound=True)
@@ -116,6 +120,7 @@ def own_organisation(request: HttpRequest, claims: Claims) -> HttpResponse:
     return _history(request, pid=claims["pid"], orgno=claims["client_orgno"])
 
 
+@csrf_exempt
 @require_GET
 @fault_injectable(Endpoint.LOGINHISTORY)
 @bearer_protected(scope=ApiScope.USER_LOG_ALL_READ, user_bound=True)
@@ -123,6 +128,7 @@ def all_organisations(request: HttpRequest, claims: Claims) -> HttpResponse:
     return _history(request, pid=claims["pid"], orgno=None)
 
 
+@csrf_exempt
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     # Spring Boot actuator's shape, which the Difi demo reads as health.status (facts 2.3).
