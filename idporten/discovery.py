@@ -7,6 +7,7 @@ login fails in a way a stale copy could explain, so the next attempt fetches it 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from idporten.http import IdPortenUnavailable, get_json
 
 CACHE_SECONDS = 24 * 60 * 60
+logger = logging.getLogger(__name__)
 
 
 class IssuerMismatch(Exception):
@@ -64,6 +66,12 @@ def provider_metadata() -> ProviderMetadata:
         document = _fetch()
         # An exact comparison: "https://idporten.no" and "https://idporten.no/" are two issuers.
         if document["issuer"] != settings.IDPORTEN_ISSUER:
+            logger.error(
+                "event=issuer_mismatch configured=%s discovered=%s: logins are refused until "
+                "IDPORTEN_ISSUER matches",
+                settings.IDPORTEN_ISSUER,
+                document["issuer"],
+            )
             raise IssuerMismatch(settings.IDPORTEN_ISSUER, document["issuer"])
         cache.set(_cache_key(), document, CACHE_SECONDS)
     return ProviderMetadata(

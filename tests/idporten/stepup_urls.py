@@ -1,5 +1,6 @@
-"""The portal's URLs plus one page that requires the high level, for the step-up test.
-(The caseworker pages will be the real users of step-up.)"""
+"""The portal's URLs plus two pages for tests: one that requires the high level (step-up; the
+caseworker pages will be its real users) and one that calls an API with the citizen's token
+(as the history page will)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from idporten.decorators import login_required_at
+from idporten.session import access_token
 from idporten.types import LevelOfAssurance
 from portal.urls import urlpatterns as portal_urlpatterns
 
@@ -16,4 +18,14 @@ def high_level_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse("high level page")
 
 
-urlpatterns = [*portal_urlpatterns, path("hoyt-niva/", high_level_page)]
+@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+def token_using_page(request: HttpRequest) -> HttpResponse:
+    access_token(request)
+    return HttpResponse("called the API")
+
+
+urlpatterns = [
+    *portal_urlpatterns,
+    path("hoyt-niva/", high_level_page),
+    path("med-token/", token_using_page),
+]

@@ -185,3 +185,6 @@ def test_a_discovered_issuer_that_differs_stops_logins_and_says_why(
     page = portal.browser().get(f"{portal.url}/logg-inn/", timeout=10)
     assert page.status_code == 503
     assert "check=issuer_mismatch" in caplog.text
+    assert (
+        f"configured={portal.emulator.issuer}/ discovered={portal.emulator.issuer}" in caplog.text
+    )

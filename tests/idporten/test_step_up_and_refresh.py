@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def high_level_page(settings):
+def test_pages(settings):
     settings.ROOT_URLCONF = "tests.idporten.stepup_urls"
 
 
-def test_a_substantial_login_is_stepped_up_and_returns_to_the_page(portal: Portal, high_level_page):
+def test_a_substantial_login_is_stepped_up_and_returns_to_the_page(portal: Portal, test_pages):
     browser, _ = portal.login(pid="15878510035", eid="MinID")
     response = browser.get(f"{portal.url}/hoyt-niva/", allow_redirects=False, timeout=10)
     assert response.status_code == 302
@@ -39,12 +39,12 @@ def test_a_substantial_login_is_stepped_up_and_returns_to_the_page(portal: Porta
     assert done.text == "high level page"
 
 
-def test_a_high_login_goes_straight_through(portal: Portal, high_level_page):
+def test_a_high_login_goes_straight_through(portal: Portal, test_pages):
     browser, _ = portal.login(eid="BankID")
     assert browser.get(f"{portal.url}/hoyt-niva/", allow_redirects=False).status_code == 200
 
 
-def test_an_anonymous_visitor_logs_in_at_the_high_level_directly(portal: Portal, high_level_page):
+def test_an_anonymous_visitor_logs_in_at_the_high_level_directly(portal: Portal, test_pages):
     browser = portal.browser()
     response = browser.get(f"{portal.url}/hoyt-niva/", allow_redirects=False, timeout=10)
     assert "level=high" in response.headers["Location"]
@@ -94,3 +94,26 @@ def test_a_refresh_refused_by_id_porten_asks_for_a_new_login(portal: Portal):
     request.session.save()
     with pytest.raises(ReauthenticationRequired):
         access_token(request)
+
+
+def test_a_refused_refresh_sends_the_citizen_to_log_in_and_back_to_the_page(
+    portal: Portal, test_pages
+):
+    browser, _ = portal.login()
+    request = session_of(browser)
+    tokens = request.session["idporten_tokens"]
+    request.session["idporten_tokens"] = {**tokens, "access_expires_at": time.time()}
+    request.session.save()
+    portal.emulator.shift_clock(7300)  # the refresh token is past its lifetime at ID-porten
+
+    response = browser.get(f"{portal.url}/med-token/", allow_redirects=False, timeout=10)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/logg-inn/?next=%2Fmed-token%2F"
+    # Back to agreeing clocks, or the new ID token's iat would lie in the portal's future.
+    portal.emulator.shift_clock(-7300)
+    page = portal.follow(browser, response)
+    if page.url.startswith(portal.emulator.url):
+        page = portal.submit(browser, page, pid="15878510035", eid="BankID")
+    done = page
+    assert portal.path_of(done) == "/med-token/"
+    assert done.text == "called the API"
