@@ -45,8 +45,9 @@ class Client(models.Model):
     """A registered OpenID client, loaded from clients.json and editable in the admin."""
 
     client_id = models.CharField(max_length=200, unique=True)
-    client_secret = models.CharField(max_length=200)
-    redirect_uris = models.JSONField(default=_empty_list)
+    # Empty for a server client of the JWT grant: its assertion authenticates it.
+    client_secret = models.CharField(max_length=200, blank=True)
+    redirect_uris = models.JSONField(default=_empty_list, blank=True)
     post_logout_redirect_uris = models.JSONField(default=_empty_list, blank=True)
     frontchannel_logout_uri = models.CharField(max_length=500, blank=True)
     frontchannel_logout_session_required = models.BooleanField(default=False)
@@ -60,6 +61,8 @@ class Client(models.Model):
     id_token_lifetime = models.PositiveIntegerField(default=120)
     refresh_token_lifetime = models.PositiveIntegerField(default=600)
     authorization_lifetime = models.PositiveIntegerField(default=7200)
+    # Pre-registered public keys (JWKs with a kid) for JWT-grant assertions signed without x5c.
+    jwks = models.JSONField(default=_empty_list, blank=True)
 
     class Meta:
         ordering = ["client_id"]
@@ -125,9 +128,10 @@ class Grant(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE)
     sso_session = models.ForeignKey(SsoSession, null=True, on_delete=models.SET_NULL)
-    pid = models.CharField(max_length=11)
+    # A server grant (the JWT grant) authorizes a client, not a citizen: no pid, no level.
+    pid = models.CharField(max_length=11, blank=True)
     scope = models.CharField(max_length=500)
-    level = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
     old_acr_vocabulary = models.BooleanField(default=False)
     amr = models.CharField(max_length=50)
     auth_time = models.DateTimeField()
@@ -173,6 +177,23 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class UsedAssertion(models.Model):
+    """A JWT-grant assertion already spent, kept until it expires so a replay is refused."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+    # SHA-256 of the jti, or of the whole assertion when it has none (facts 4).
+    replay_key = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "replay_key"], name="assertion_used_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} assertion {self.replay_key[:8]}"
 
 
 class Fault(models.Model):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jwt
 from django.db import transaction
 
 from emulator.clock import now
@@ -53,7 +54,9 @@ CLIENT_FIELDS = (
     "id_token_lifetime",
     "refresh_token_lifetime",
     "authorization_lifetime",
+    "jwks",
 )
+SECRET_AUTH_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
 
 
 class ClientDefinitionError(ValueError):
@@ -87,11 +90,32 @@ def client_upsert(*, definition: dict[str, Any]) -> Client:
     for field in CLIENT_FIELDS:
         if field in definition:
             setattr(client, field, definition[field])
-    if not client.client_secret or not client.redirect_uris or not client.orgno:
-        raise ClientDefinitionError("client_secret, redirect_uris and orgno are required")
+    if not client.orgno:
+        raise ClientDefinitionError("orgno is required")
+    if SECRET_AUTH_METHODS & set(client.token_endpoint_auth_methods) and not client.client_secret:
+        raise ClientDefinitionError("client_secret is required for client_secret_* methods")
+    if "authorization_code" in client.grant_types and not client.redirect_uris:
+        raise ClientDefinitionError("redirect_uris are required for the authorization_code grant")
+    client_jwks_check(client.jwks)
     client.full_clean(validate_unique=False)
     client.save()
     return client
+
+
+def client_jwks_check(jwks: object) -> None:
+    """Registered keys must be RSA public JWKs, each with its own kid (RS256 only, facts 4)."""
+    if not isinstance(jwks, list):
+        raise ClientDefinitionError("jwks must be a list of JWKs")
+    kids = [key.get("kid") if isinstance(key, dict) else None for key in jwks]
+    if any(not isinstance(kid, str) or not kid for kid in kids) or len(set(kids)) != len(kids):
+        raise ClientDefinitionError("every JWK in jwks needs a kid of its own")
+    for key in jwks:
+        if key.get("kty") != "RSA" or "d" in key:
+            raise ClientDefinitionError(f"JWK {key['kid']!r} must be an RSA public key")
+        try:
+            jwt.PyJWK(key, algorithm="RS256")
+        except jwt.PyJWTError as error:
+            raise ClientDefinitionError(f"JWK {key['kid']!r} is not usable: {error}") from None
 
 
 def clients_load_file(*, path: Path) -> list[Client]:

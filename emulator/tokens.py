@@ -36,16 +36,25 @@ def _jti() -> str:
 
 
 def access_token_issue(*, grant: Grant, client_amr: str) -> tuple[str, int]:
-    """A by-value (JWT) access token and its lifetime in seconds."""
+    """A by-value (JWT) access token and its lifetime in seconds.
+
+    A server grant (the JWT grant) has no citizen, so its token has no sub, pid or acr: the
+    APIs tell a server token from a user-bound one by the missing pid (facts 3.5).
+    """
     client = grant.client
     issued = now()
     lifetime = client.access_token_lifetime
     expires = issued + datetime.timedelta(seconds=lifetime)
+    citizen: dict[str, Any] = {}
+    if grant.pid:
+        citizen = {
+            "sub": pairwise_sub(client_id=client.client_id, pid=grant.pid),
+            "pid": grant.pid,
+            "acr": acr_name(Level(grant.level), old_vocabulary=grant.old_acr_vocabulary),
+        }
     claims = {
         "iss": settings.EMULATOR_ISSUER,
-        "sub": pairwise_sub(client_id=client.client_id, pid=grant.pid),
-        "pid": grant.pid,
-        "acr": acr_name(Level(grant.level), old_vocabulary=grant.old_acr_vocabulary),
+        **citizen,
         "scope": grant.scope,
         "client_id": client.client_id,
         "client_amr": client_amr,
