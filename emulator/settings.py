@@ -31,6 +31,9 @@ EMULATOR_ISSUER = envurl("EMULATOR_ISSUER", "http://localhost:8001")
 EMULATOR_CLIENTS_FILE = Path(
     envstr("EMULATOR_CLIENTS_FILE", "") or BASE_DIR / "emulator" / "clients.json"
 )
+# The test PKI of the JWT grant (emulator_pki): the CA the grant trusts and the clients'
+# PKCS#12 files. Tests point it at a temporary folder.
+EMULATOR_PKI_DIR = Path(envstr("EMULATOR_PKI_DIR", "") or BASE_DIR / "var" / "pki")
 
 # A fixed key is fine here: the emulator holds only synthetic people and never runs in
 # production. A deployment of a shared demo emulator can still set its own.

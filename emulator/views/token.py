@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from emulator.clock import epoch, now
 from emulator.faults import fault_injectable, fault_take
+from emulator.jwt_grant import JWT_BEARER, assertion_verify, server_grant_create
 from emulator.models import Client, Grant
 from emulator.oauth import (
     ClientAuthenticationError,
@@ -80,21 +81,26 @@ def _refresh_token_grant(request: HttpRequest, client: Client, method: str) -> J
     return _token_response(grant=grant, client_amr=method, with_id_token=False)
 
 
+def _jwt_bearer_grant(request: HttpRequest) -> JsonResponse:
+    authorization = assertion_verify(assertion=request.POST.get("assertion", ""))
+    grant = server_grant_create(authorization=authorization)
+    return _token_response(grant=grant, client_amr=authorization.client_amr, with_id_token=False)
+
+
 GrantHandler = Callable[[HttpRequest, Client, str], JsonResponse]
 # Handlers of grants that authenticate the client with its secret.
 GRANT_HANDLERS: dict[str, GrantHandler] = {
     "authorization_code": _authorization_code_grant,
     "refresh_token": _refresh_token_grant,
 }
+# Handlers of grants whose assertion is the client's authentication (RFC 7523 2.1): the JWT
+# grant sends no client secret (facts 4).
+ASSERTION_GRANT_HANDLERS: dict[str, Callable[[HttpRequest], JsonResponse]] = {
+    JWT_BEARER: _jwt_bearer_grant,
+}
 
 
-@csrf_exempt
-@require_POST
-@fault_injectable(Endpoint.TOKEN)
-def token(request: HttpRequest) -> JsonResponse:
-    grant_type = request.POST.get("grant_type", "")
-    if not grant_type:
-        return oauth_error("invalid_request", "grant_type is required.")
+def _secret_authenticated_grant(request: HttpRequest, grant_type: str) -> JsonResponse:
     handler = GRANT_HANDLERS.get(grant_type)
     if handler is None:
         return oauth_error("unsupported_grant_type", f"Unsupported grant_type {grant_type!r}.")
@@ -105,8 +111,21 @@ def token(request: HttpRequest) -> JsonResponse:
     refused = _grant_allowed(client, grant_type)
     if refused is not None:
         return refused
+    return handler(request, client, method)
+
+
+@csrf_exempt
+@require_POST
+@fault_injectable(Endpoint.TOKEN)
+def token(request: HttpRequest) -> JsonResponse:
+    grant_type = request.POST.get("grant_type", "")
+    if not grant_type:
+        return oauth_error("invalid_request", "grant_type is required.")
     try:
-        return handler(request, client, method)
+        assertion_handler = ASSERTION_GRANT_HANDLERS.get(grant_type)
+        if assertion_handler is not None:
+            return assertion_handler(request)
+        return _secret_authenticated_grant(request, grant_type)
     except GrantError as error:
         return oauth_error(error.error, error.description)
 
@@ -120,6 +139,7 @@ def _introspection(token: str, client: Client) -> dict[str, object]:
                 "active": True,
                 "token_type": "Bearer",
                 "expires_in": claims["exp"] - epoch(now()),
+                # A server token (JWT grant) has no sub, pid or acr.
                 **{
                     name: claims[name]
                     for name in (
@@ -135,6 +155,7 @@ def _introspection(token: str, client: Client) -> dict[str, object]:
                         "iss",
                         "jti",
                     )
+                    if name in claims
                 },
             }
     refresh = refresh_token_active(token=token)

@@ -1,8 +1,8 @@
 """Make the emulator ready to serve: `make run` calls this before starting it.
 
 Migrates the emulator's database, loads the client registry file into it, makes sure a signing
-key exists and seeds the synthetic citizens. Every step is idempotent, so it is safe and fast
-to run on every start.
+key and the test PKI of the JWT grant exist, and seeds the synthetic citizens. Every step is
+idempotent, so it is safe and fast to run on every start.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from emulator.services import clients_load_file
 
 
 class Command(BaseCommand):
-    help = "Migrate, load clients.json, ensure a signing key, and seed the emulator."
+    help = "Migrate, load clients.json, ensure a signing key and the test PKI, and seed."
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -30,4 +30,6 @@ class Command(BaseCommand):
         key = signing_key_current()
         if verbosity > 1:
             self.stdout.write(f"Signing key: {key.kid}")
+        # After the clients: the PKI issues a certificate to each client of the JWT grant.
+        call_command("emulator_pki", verbosity=verbosity)
         call_command("emulator_seed", verbosity=verbosity)
