@@ -23,6 +23,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import jwt
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 10
@@ -60,12 +64,14 @@ class EmulatorServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_path = workdir / "emulator.sqlite3"
         self.stderr_path = workdir / "emulator.stderr"
+        self.pki_dir = workdir / "pki"
         self.env = {
             **os.environ,
             "DEBUG": "true",
             "EMULATOR_MODE": mode,
             "EMULATOR_ISSUER": self.url,
             "EMULATOR_DATABASE_URL": f"sqlite://{self.database_path}",
+            "EMULATOR_PKI_DIR": str(self.pki_dir),
             "PYTHONUNBUFFERED": "1",
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -160,6 +166,10 @@ class Emulator:
     def reset(self) -> None:
         self._clock_offset = 0.0
         self._control("POST", "reset")
+
+    def now(self) -> int:
+        """The emulator's clock, shifts included, in epoch seconds."""
+        return int(time.time() + self._clock_offset)
 
     def jwks(self) -> dict[str, Any]:
         return requests.get(f"{self.url}/jwk", timeout=TIMEOUT).json()
@@ -339,3 +349,99 @@ def decode_verified(
         issuer=emulator.issuer,
         leeway=0,
     )
+
+
+# --- The JWT grant (server-to-server) with the emulator's test PKI ---------------------------
+
+SERVER_CLIENT_ID = "local-min-innloggingshistorikk-server"  # registered by clients.json
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+
+@dataclass(frozen=True)
+class EnterpriseCertificate:
+    """A private key and its certificate chain, leaf first, as read from a PKCS#12 file."""
+
+    key: rsa.RSAPrivateKey
+    chain: list[x509.Certificate]
+
+    @property
+    def x5c(self) -> list[str]:
+        """The chain as the JWT header's x5c: base64 (not base64url) DER, RFC 7515 4.1.6."""
+        return [
+            base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode("ascii")
+            for certificate in self.chain
+        ]
+
+
+def enterprise_certificate_load(p12: Path, password: str | None) -> EnterpriseCertificate:
+    key, certificate, additional = pkcs12.load_key_and_certificates(
+        p12.read_bytes(), password.encode("utf-8") if password is not None else None
+    )
+    assert isinstance(key, rsa.RSAPrivateKey) and certificate is not None
+    return EnterpriseCertificate(key, [certificate, *additional])
+
+
+def server_credentials(
+    emulator: Emulator,
+    *,
+    client_id: str = SERVER_CLIENT_ID,
+    p12: Path | None = None,
+    password: str | None = None,
+) -> EnterpriseCertificate:
+    """The client's certificate from the emulator's test PKI (the password file beside it)."""
+    pki = emulator.server.pki_dir
+    if password is None:
+        password = (pki / f"{client_id}.password").read_text(encoding="ascii")
+    return enterprise_certificate_load(p12 or pki / f"{client_id}.p12", password)
+
+
+def jwt_assertion(
+    emulator: Emulator,
+    key: rsa.RSAPrivateKey,
+    *,
+    header: dict[str, Any],
+    client_id: str = SERVER_CLIENT_ID,
+    scope: str = "global/idporten.authlevel.read",
+    lifetime: int = 120,
+    **claims: Any,
+) -> str:
+    """An RS256 assertion of the JWT grant, timed by the emulator's clock; pass a claim as
+    None to leave it out."""
+    issued = emulator.now()
+    defaults: dict[str, Any] = {
+        "aud": emulator.issuer,
+        "iss": client_id,
+        "scope": scope,
+        "iat": issued,
+        "exp": issued + lifetime,
+        "jti": secrets.token_urlsafe(16),
+    }
+    payload = {name: value for name, value in {**defaults, **claims}.items() if value is not None}
+    return jwt.encode(payload, key, algorithm="RS256", headers=header)
+
+
+def jwt_grant_request(emulator: Emulator, assertion: str) -> requests.Response:
+    return requests.post(
+        f"{emulator.url}/token",
+        data={"grant_type": JWT_BEARER, "assertion": assertion},
+        timeout=TIMEOUT,
+    )
+
+
+def server_token(
+    emulator: Emulator,
+    *,
+    scope: str = "global/idporten.authlevel.read",
+    client_id: str = SERVER_CLIENT_ID,
+    p12: Path | None = None,
+    password: str | None = None,
+) -> str:
+    """A server access token (no pid) from the JWT grant, signed with the client's PKCS#12
+    certificate (by default the one the emulator's test PKI made for it)."""
+    credentials = server_credentials(emulator, client_id=client_id, p12=p12, password=password)
+    assertion = jwt_assertion(
+        emulator, credentials.key, header={"x5c": credentials.x5c}, client_id=client_id, scope=scope
+    )
+    response = jwt_grant_request(emulator, assertion)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
