@@ -10,6 +10,7 @@ from emulator.views import (
     endsession,
     loginhistory,
     metadata,
+    openapi,
     token,
     userinfo,
 )
@@ -37,6 +38,7 @@ urlpatterns = [
         name="loginhistory-api-all",
     ),
     path("innlogginger/health", loginhistory.health, name="loginhistory-health"),
+    path("openapi.json", openapi.openapi, name="openapi"),
     path("_emulator/faults", control.faults, name="control-faults"),
     path("_emulator/clients", control.clients, name="control-clients"),
     path("_emulator/clock", control.clock, name="control-clock"),

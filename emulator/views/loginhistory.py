@@ -34,12 +34,15 @@ Item = dict[str, Any]
 
 
 def _maxhits(request: HttpRequest) -> int | None:
-    raw = request.GET.get("maxhits")
-    if raw is None:
+    """maxhits, or None when it is not one whole number in range (given twice counts as bad:
+    which of the two did the client mean?)."""
+    values = request.GET.getlist("maxhits")
+    if not values:
         return DEFAULT_MAXHITS
-    if not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_MAXHITS:
+    if len(values) > 1 or not DIGITS.fullmatch(values[0]):
         return None
-    return int(raw)
+    maxhits = int(values[0])
+    return maxhits if 1 <= maxhits <= MAX_MAXHITS else None
 
 
 def login_history_items(events: Iterable[LoginEvent]) -> list[Item]:
