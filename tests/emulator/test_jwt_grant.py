@@ -70,19 +70,28 @@ def _assert_refused(response: requests.Response, error: str, phrase: str) -> str
     return body["error_description"]
 
 
-def _register_kid_client(emulator: Emulator, key: rsa.RSAPrivateKey, kid: str) -> str:
+def _register_kid_client(
+    emulator: Emulator,
+    key: rsa.RSAPrivateKey,
+    kid: str,
+    client_id: str = "test-registered-key-client",
+    **fields: Any,
+) -> str:
     jwk = {**jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": kid}
     emulator.register_client(
-        client_id="test-registered-key-client",
-        orgno="974760673",
-        organisation_name="REGISTERENHETEN I BRØNNØYSUND",
-        service_name="REGISTERENHETEN I BRØNNØYSUND",
-        scopes=["global/idporten.authlevel.read"],
-        grant_types=[JWT_BEARER],
-        token_endpoint_auth_methods=["private_key_jwt"],
-        jwks=[jwk],
+        **{
+            "client_id": client_id,
+            "orgno": "974760673",
+            "organisation_name": "REGISTERENHETEN I BRØNNØYSUND",
+            "service_name": "REGISTERENHETEN I BRØNNØYSUND",
+            "scopes": ["global/idporten.authlevel.read"],
+            "grant_types": [JWT_BEARER],
+            "token_endpoint_auth_methods": ["private_key_jwt"],
+            "jwks": [jwk],
+            **fields,
+        }
     )
-    return "test-registered-key-client"
+    return client_id
 
 
 def test_it_answers_a_pkcs12_signed_assertion_with_a_server_token(emulator: Emulator) -> None:
@@ -155,6 +164,45 @@ def test_it_accepts_an_assertion_signed_with_a_registered_key_named_by_kid(
     assert claims["client_id"] == client_id
     assert claims["client_orgno"] == "974760673"
     assert claims["client_amr"] == "private_key_jwt"
+
+
+def test_a_server_token_is_introspected_revoked_and_expired_like_any_access_token(
+    emulator: Emulator,
+) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    # A client that also has a secret, so that it may call /tokeninfo and /revoke.
+    client_id = _register_kid_client(
+        emulator,
+        key,
+        "key-1",
+        client_id="test-server-client-with-secret",
+        client_secret="introspection-secret",
+        token_endpoint_auth_methods=["private_key_jwt", "client_secret_basic"],
+    )
+    token, later = (
+        jwt_grant_request(
+            emulator, jwt_assertion(emulator, key, header={"kid": "key-1"}, client_id=client_id)
+        ).json()["access_token"]
+        for _ in range(2)
+    )
+    auth = (client_id, "introspection-secret")
+
+    def introspect(access_token: str) -> dict[str, Any]:
+        return requests.post(
+            f"{emulator.url}/tokeninfo", data={"token": access_token}, auth=auth, timeout=10
+        ).json()
+
+    active = introspect(token)
+    assert active["active"] is True
+    assert active["client_id"] == client_id
+    assert active["scope"] == "global/idporten.authlevel.read"
+    assert "pid" not in active
+    revoked = requests.post(f"{emulator.url}/revoke", data={"token": token}, auth=auth, timeout=10)
+    assert revoked.status_code == 200
+    assert introspect(token) == {"active": False}
+    assert introspect(later)["active"] is True
+    emulator.shift_clock(121)
+    assert introspect(later) == {"active": False}
 
 
 def test_it_refuses_a_replayed_jti_even_in_another_assertion(emulator: Emulator) -> None:
