@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -234,9 +235,23 @@ def test_a_clock_a_year_ahead_finds_the_certificate_expired(emulator: Emulator) 
     _assert_refused(response, "invalid_grant", "Expired key")
 
 
-def test_it_trusts_a_recreated_pki_and_only_that(emulator: Emulator) -> None:
+@pytest.fixture
+def pki_restored_afterwards(emulator: Emulator, tmp_path: Path) -> Iterator[Path]:
+    """The session's PKI directory, put back as it was after the test: other tests (and the
+    portal's cached credentials) keep using the certificates made at start."""
+    pki = emulator.server.pki_dir
+    backup = tmp_path / "pki-backup"
+    shutil.copytree(pki, backup)
+    yield pki
+    shutil.rmtree(pki, ignore_errors=True)
+    shutil.copytree(backup, pki)
+
+
+def test_it_trusts_a_recreated_pki_and_only_that(
+    emulator: Emulator, pki_restored_afterwards: Path
+) -> None:
     old = server_credentials(emulator)
-    shutil.rmtree(emulator.server.pki_dir)
+    shutil.rmtree(pki_restored_afterwards)
 
     recreated = emulator.server.manage("emulator_pki", "--verbosity=0")
 
