@@ -27,6 +27,10 @@ LOCAL_EMULATOR_ISSUER = "http://localhost:8001"
 # the local environment: settings refuse it in production.
 LOCAL_CLIENT_ID = "local-min-innloggingshistorikk"
 LOCAL_CLIENT_SECRET = "local-emulator-secret-not-for-production"  # noqa: S105
+# The portal's server client for the JWT grant, and the keystore the emulator's test PKI
+# writes for it at `make run` (relative to the project; the password file lies beside it).
+LOCAL_SERVER_CLIENT_ID = "local-min-innloggingshistorikk-server"
+LOCAL_KEYSTORE = f"var/pki/{LOCAL_SERVER_CLIENT_ID}.p12"
 
 ENVIRONMENTS: dict[str, Environment] = {
     env.name: env

@@ -11,7 +11,13 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from idporten.environments import ENVIRONMENTS, LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET
+from idporten.environments import (
+    ENVIRONMENTS,
+    LOCAL_CLIENT_ID,
+    LOCAL_CLIENT_SECRET,
+    LOCAL_KEYSTORE,
+    LOCAL_SERVER_CLIENT_ID,
+)
 from idporten.types import Acr
 from portal.env import (
     database_from_url,
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
     "portal",
     "idporten",
     "loginhistory",
+    "authlevel",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +148,19 @@ IDPORTEN_AUTHLEVEL_BASE_URL = envstr(
 IDPORTEN_LOGINHISTORY_BASE_URL = envstr(
     "IDPORTEN_LOGINHISTORY_BASE_URL", _environment.loginhistory_base_url or ""
 )
+# The agency's server client for the JWT grant (the authlevel API) and its enterprise
+# certificate: a PKCS#12 keystore, or PEM files. Configured but unusable stops start-up.
+IDPORTEN_SERVER_CLIENT_ID = envstr(
+    "IDPORTEN_SERVER_CLIENT_ID", LOCAL_SERVER_CLIENT_ID if _local else ""
+)
+IDPORTEN_KEYSTORE_PATH = envstr("IDPORTEN_KEYSTORE_PATH", "")
+IDPORTEN_KEYSTORE_PASSWORD = envsecret("IDPORTEN_KEYSTORE_PASSWORD")
+IDPORTEN_CERTIFICATE_PATH = envstr("IDPORTEN_CERTIFICATE_PATH", "")
+IDPORTEN_PRIVATE_KEY_PATH = envstr("IDPORTEN_PRIVATE_KEY_PATH", "")
+# Locally, the keystore the emulator's test PKI writes at `make run`, if it is there.
+IDPORTEN_LOCAL_KEYSTORE_PATH = str(BASE_DIR / LOCAL_KEYSTORE) if _local else ""
+# How long a citizen's authentication level is remembered.
+AUTHLEVEL_CACHE_SECONDS = envint("AUTHLEVEL_CACHE_SECONDS", 600, minimum=0)
 # Every call to ID-porten gives up after these many seconds (connecting, then reading).
 IDPORTEN_CONNECT_TIMEOUT = envfloat("IDPORTEN_CONNECT_TIMEOUT", 3.0, minimum=0.1)
 IDPORTEN_READ_TIMEOUT = envfloat("IDPORTEN_READ_TIMEOUT", 10.0, minimum=0.1)

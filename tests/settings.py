@@ -25,4 +25,6 @@ STORAGES = {
 # No collectstatic in a test run: whitenoise serves straight from the finders instead.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Never the keystore a `make run` on this machine left in var/pki: tests configure their own.
+IDPORTEN_LOCAL_KEYSTORE_PATH = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

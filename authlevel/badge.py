@@ -1,0 +1,36 @@
+"""What the badge says, from what the authlevel API answered and how the citizen logged in now.
+
+A pure function, so every combination is a unit test (tests/authlevel/test_badge.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from authlevel.types import AuthlevelLookup, UsedLevel
+from idporten.types import LevelOfAssurance
+
+
+@dataclass(frozen=True)
+class Badge:
+    # high | substantial | not_registered | unknown: the template picks text and colour by it
+    kind: str
+    # True when the badge says unknown because ID-porten did not answer this time.
+    temporary: bool = False
+
+
+def badge_for(*, lookup: AuthlevelLookup, current_level: LevelOfAssurance | None) -> Badge:
+    # A login at the high level right now is proof enough, whatever the API said.
+    if current_level is not None and current_level >= LevelOfAssurance.HIGH:
+        return Badge("high")
+    if lookup.used is UsedLevel.HIGH:
+        return Badge("high")
+    if lookup.used is UsedLevel.NOT_HIGH:
+        return Badge("substantial")
+    if lookup.used is UsedLevel.NOT_REGISTERED:
+        # A citizen logged in right now is registered, whatever the API said; a preview of
+        # someone else has no current login.
+        if current_level is None:
+            return Badge("not_registered")
+        return Badge("substantial")
+    # UNKNOWN: say so plainly; the badge shows the current login's level beside it.
+    return Badge("unknown", temporary=lookup.temporary)
