@@ -14,19 +14,25 @@ import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
-from idporten.nin import is_valid_national_identity_number
-from tests.emulator.api_faults import (
+from tests.emulator.api_support import (
     GENERIC_FAULTS,
+    assert_bearer_refused,
     assert_generic_fault_then_recovery,
     assert_latency_delays_the_real_answer,
+    assert_only_method,
+    unseeded_pid,
 )
 from tests.emulator.support import (
+    JWT_BEARER,
     NAV_DEMO_CLIENT,
     PORTAL_CLIENT,
     TIMEOUT,
     Emulator,
     RegisteredClient,
+    jwt_assertion,
+    jwt_grant_request,
 )
 
 OWN = "/innlogginger/logg/idporten"
@@ -66,16 +72,6 @@ def expected_items(emulator: Emulator, pid: str, orgno: str | None = None) -> li
         for row in emulator.login_events(pid)
         if orgno is None or row["orgno"] == orgno
     ]
-
-
-def unseeded_pid(day: int) -> str:
-    """A valid synthetic number that no persona has: born on `day` December 1999."""
-    for individual in range(100, 500):
-        for check_digits in range(100):
-            candidate = f"{day:02d}9299{individual:03d}{check_digits:02d}"
-            if is_valid_national_identity_number(candidate):
-                return candidate
-    raise AssertionError("no valid number for that day")
 
 
 def forget_logins(emulator: Emulator, pid: str) -> None:
@@ -194,8 +190,7 @@ class TestTheHistoryOfEveryOrganisation:
 
         response = history(emulator, ALL, token)
 
-        assert response.status_code == 403
-        assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
+        assert_bearer_refused(response, 403, "insufficient_scope")
         assert f'scope="{ALL_READ}"' in response.headers["WWW-Authenticate"]
 
 
@@ -213,6 +208,15 @@ class TestMaxhits:
         items = history(emulator, ALL, read_token).json()
 
         assert items == expected_items(emulator, CITIZEN)[:100]
+
+    def test_it_refuses_maxhits_given_twice(self, emulator: Emulator, read_token: str) -> None:
+        response = requests.get(
+            f"{emulator.url}{OWN}?maxhits=5&maxhits=6",
+            headers={"Authorization": f"Bearer {read_token}"},
+            timeout=TIMEOUT,
+        )
+
+        assert response.status_code == 400
 
     def test_it_accepts_the_maximum_of_1000(self, emulator: Emulator, read_token: str) -> None:
         assert history(emulator, ALL, read_token, maxhits="1000").status_code == 200
@@ -251,12 +255,12 @@ class TestRefusedTokens:
 
         response = requests.get(f"{emulator.url}{path}", headers=headers, timeout=TIMEOUT)
 
-        assert_invalid_token(response)
+        assert_bearer_refused(response, 401, "invalid_token")
 
     def test_an_expired_token_gets_401(self, emulator: Emulator, read_token: str) -> None:
         emulator.shift_clock(121)
 
-        assert_invalid_token(history(emulator, OWN, read_token))
+        assert_bearer_refused(history(emulator, OWN, read_token), 401, "invalid_token")
 
     def test_a_revoked_token_gets_401(self, emulator: Emulator, read_token: str) -> None:
         revoked = requests.post(
@@ -267,7 +271,7 @@ class TestRefusedTokens:
         )
         assert revoked.status_code == 200
 
-        assert_invalid_token(history(emulator, OWN, read_token))
+        assert_bearer_refused(history(emulator, OWN, read_token), 401, "invalid_token")
 
     def test_a_token_signed_by_another_key_gets_401(
         self, emulator: Emulator, read_token: str
@@ -277,7 +281,7 @@ class TestRefusedTokens:
         forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         forged = jwt.encode(claims, forger, algorithm="RS256", headers={"kid": header["kid"]})
 
-        assert_invalid_token(history(emulator, OWN, forged))
+        assert_bearer_refused(history(emulator, OWN, forged), 401, "invalid_token")
 
     @pytest.mark.parametrize("path", [OWN, ALL])
     def test_a_token_without_a_log_scope_gets_403_insufficient_scope(
@@ -287,35 +291,53 @@ class TestRefusedTokens:
 
         response = history(emulator, path, token)
 
-        assert response.status_code == 403
-        assert response.json()["error"] == "insufficient_scope"
-        assert response.headers["WWW-Authenticate"].startswith(
-            'Bearer realm="idporten-emulator", error="insufficient_scope"'
-        )
+        assert_bearer_refused(response, 403, "insufficient_scope")
+
+    @pytest.mark.parametrize(("path", "scope"), [(OWN, READ), (ALL, ALL_READ)])
+    def test_a_server_token_without_pid_gets_403(
+        self, emulator: Emulator, path: str, scope: str
+    ) -> None:
+        token = log_reading_server_token(emulator, scope)
+        assert "pid" not in jwt.decode(token, options={"verify_signature": False})
+
+        response = history(emulator, path, token)
+
+        assert_bearer_refused(response, 403, "insufficient_scope")
+        assert response.json() == {
+            "error": "insufficient_scope",
+            "error_description": "The access token must belong to a logged-in user; it has no pid.",
+        }
 
     def test_the_token_is_checked_before_maxhits(self, emulator: Emulator) -> None:
-        assert_invalid_token(history(emulator, OWN, None, maxhits="abc"))
+        assert_bearer_refused(history(emulator, OWN, None, maxhits="abc"), 401, "invalid_token")
 
 
-def assert_invalid_token(response: requests.Response) -> None:
-    assert response.status_code == 401
-    assert response.json()["error"] == "invalid_token"
-    assert response.headers["WWW-Authenticate"].startswith(
-        'Bearer realm="idporten-emulator", error="invalid_token"'
+def log_reading_server_token(emulator: Emulator, scope: str) -> str:
+    """A JWT-grant token with a log scope, from a server client with a pre-registered key: no
+    real agency has one, but the API must refuse it for its missing pid, not its scope."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = {**RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": "log-reader-key"}
+    emulator.register_client(
+        client_id="log-reading-server",
+        orgno=PORTAL_ORGNO,
+        organisation_name="DIGITALISERINGSDIREKTORATET",
+        service_name="DIGITALISERINGSDIREKTORATET",
+        scopes=[READ, ALL_READ],
+        grant_types=[JWT_BEARER],
+        token_endpoint_auth_methods=["private_key_jwt"],
+        jwks=[jwk],
     )
-
-
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
-def test_a_method_other_than_get_gets_405(emulator: Emulator, read_token: str, method: str) -> None:
-    response = requests.request(
-        method,
-        f"{emulator.url}{OWN}",
-        headers={"Authorization": f"Bearer {read_token}"},
-        timeout=TIMEOUT,
+    assertion = jwt_assertion(
+        emulator, key, header={"kid": jwk["kid"]}, client_id="log-reading-server", scope=scope
     )
+    response = jwt_grant_request(emulator, assertion)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
 
-    assert response.status_code == 405
-    assert response.headers["Allow"] == "GET"
+
+def test_a_method_other_than_get_gets_405(emulator: Emulator, read_token: str) -> None:
+    assert_only_method(emulator, OWN, read_token, allowed="GET")
+    assert_only_method(emulator, ALL, read_token, allowed="GET")
 
 
 def test_health_answers_up_without_a_token(emulator: Emulator) -> None:
