@@ -51,7 +51,7 @@ def _json_object(request: HttpRequest) -> dict[str, Any]:
         raise AuthlevelRequestError("The body must be application/json.", status=415)
     try:
         body = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # bad JSON or UTF-8; nesting deeper than Python's stack
         raise AuthlevelRequestError("The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise AuthlevelRequestError("The body must be a JSON object.")

@@ -180,6 +180,7 @@ class TestBadRequests:
             b'{"personidentifikator": "15878510035", "fraDato": "2024-01-01T00:00:00"}',
             b'{"personidentifikator": "15878510035", "fraDato": 20240101}',
             b"\xff\xfe",
+            b"[" * 100_000,
         ],
     )
     def test_a_malformed_body_gets_400_with_a_reason(
