@@ -102,8 +102,9 @@ def _fresh_copy(session: SessionBase) -> dict | None:
     return store.get(TOKENS_KEY)
 
 
-def access_token(request: HttpRequest) -> str:
-    """A valid access token for the logged-in citizen, refreshed first when close to expiry.
+def access_token(request: HttpRequest, *, refused: str | None = None) -> str:
+    """A valid access token for the logged-in citizen, refreshed first when close to expiry,
+    or when it is `refused`: the token an API has just answered 401 to.
 
     Raises ReauthenticationRequired when that is impossible, IdPortenUnavailable when
     ID-porten does not answer.
@@ -111,7 +112,7 @@ def access_token(request: HttpRequest) -> str:
     tokens = request.session.get(TOKENS_KEY)
     if not tokens:
         raise ReauthenticationRequired("no tokens in the session")
-    if tokens["access_expires_at"] - REFRESH_MARGIN_SECONDS > time.time():
+    if _usable(tokens, refused):
         return tokens["access_token"]
 
     # Refresh tokens rotate, and ID-porten treats a replayed one as theft: two requests of
@@ -125,13 +126,18 @@ def access_token(request: HttpRequest) -> str:
         time.sleep(0.05)
     try:
         tokens = _fresh_copy(request.session) or tokens
-        if tokens["access_expires_at"] - REFRESH_MARGIN_SECONDS <= time.time():
+        if not _usable(tokens, refused):
             tokens = _refresh(request.session, tokens)
         else:
             request.session[TOKENS_KEY] = tokens
         return tokens["access_token"]
     finally:
         cache.delete(lock)
+
+
+def _usable(tokens: dict, refused: str | None) -> bool:
+    not_expiring = tokens["access_expires_at"] - REFRESH_MARGIN_SECONDS > time.time()
+    return not_expiring and tokens["access_token"] != refused
 
 
 def _refresh(session: SessionBase, tokens: dict) -> dict:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tables2",
     "portal",
     "idporten",
     "loginhistory",
@@ -261,3 +262,14 @@ LOGGING = {
 SERVICE_NAME = _("My login history")
 AGENCY_NAME = envstr("AGENCY_NAME", "Digitaliseringsdirektoratet")
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "postmottak@digdir.no")
+
+# --- The login-history page (loginhistory/) ---
+# "all" reads /innlogginger/logg/idporten/all (every service; scope idporten:user.log.all.read),
+# "own" reads /innlogginger/logg/idporten (this agency's services; idporten:user.log.read).
+LOGINHISTORY_ENDPOINT = envchoice("LOGINHISTORY_ENDPOINT", "all", ("all", "own"))
+# How many logins to ask for (the API's maxhits). The emulator answers at most 1000.
+LOGINHISTORY_MAXHITS = envint("LOGINHISTORY_MAXHITS", 1000, minimum=1)
+# Paging, sorting and filtering reuse the fetched history for this long; "Oppdater" fetches anew.
+LOGINHISTORY_CACHE_SECONDS = envint("LOGINHISTORY_CACHE_SECONDS", 120, minimum=0)
+# Kept short: the page waits for the history before it shows anything.
+LOGINHISTORY_READ_TIMEOUT = envfloat("LOGINHISTORY_READ_TIMEOUT", 5.0, minimum=0.1)

@@ -27,4 +27,7 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # Never the keystore a `make run` on this machine left in var/pki: tests configure their own.
 IDPORTEN_LOCAL_KEYSTORE_PATH = ""
+# Nothing reaches a real login-history API by accident (the emulator on 8001, say): tests
+# that want one point this at the test emulator or stub it.
+IDPORTEN_LOGINHISTORY_BASE_URL = "http://127.0.0.1:9"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

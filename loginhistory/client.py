@@ -1,0 +1,156 @@
+"""The login-history API (seed 002, idporten-facts section 2): fetched with the citizen's own
+access token, validated item by item, and every failure mapped to one of two exceptions.
+
+The API's error codes and bodies are undocumented (facts 2.3): 401 is taken to mean the token
+was refused and 403 that the client lacks the scope, as for the other ID-porten APIs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+from django.conf import settings
+from django.http import HttpRequest
+
+from idporten.http import IdPortenUnavailable
+from idporten.session import ReauthenticationRequired, access_token
+from loginhistory.types import Login
+
+logger = logging.getLogger(__name__)
+
+OSLO = ZoneInfo("Europe/Oslo")
+PATHS = {"own": "/innlogginger/logg/idporten", "all": "/innlogginger/logg/idporten/all"}
+FIELDS = ("tidspunkt", "tjeneste", "eid", "integrasjon_id", "orgno")
+# The documented shape, "2019-03-07T09:26:36"; fromisoformat alone would also take a zone,
+# a fraction or a bare date, which would mean the API changed under us.
+LOCAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
+
+
+class HistoryUnavailable(Exception):
+    """The API did not answer, or not sensibly: worth trying again later."""
+
+
+class HistoryNotOffered(Exception):
+    """The portal is not set up for the API here (no address, or the scope is refused)."""
+
+
+def history_fetch(request: HttpRequest) -> list[Login]:
+    """The citizen's logins, newest first, flagged (see flagged()).
+
+    A refused token is renewed once and the call repeated; a second refusal ends the session
+    (ReauthenticationRequired, which the middleware turns into a new login).
+    """
+    base_url = settings.IDPORTEN_LOGINHISTORY_BASE_URL
+    if not base_url:
+        logger.error("event=loginhistory_not_configured")
+        raise HistoryNotOffered("IDPORTEN_LOGINHISTORY_BASE_URL is empty")
+    url = base_url.rstrip("/") + PATHS[settings.LOGINHISTORY_ENDPOINT]
+    try:
+        token = access_token(request)
+        response = _get(url, token)
+        if response.status_code == 401:
+            logger.info("event=loginhistory_token_refused retry=renewed_token")
+            response = _get(url, access_token(request, refused=token))
+            if response.status_code == 401:
+                raise ReauthenticationRequired("the login-history API refused a renewed token")
+    except IdPortenUnavailable as exc:
+        raise HistoryUnavailable(str(exc)) from exc
+    return flagged(parse_items(_body(response)))
+
+
+def _get(url: str, token: str) -> requests.Response:
+    try:
+        return requests.get(
+            url,
+            params={"maxhits": settings.LOGINHISTORY_MAXHITS},
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            timeout=(settings.IDPORTEN_CONNECT_TIMEOUT, settings.LOGINHISTORY_READ_TIMEOUT),
+        )
+    except requests.RequestException as exc:
+        logger.warning("event=loginhistory_unavailable reason=%s", type(exc).__name__)
+        raise HistoryUnavailable(type(exc).__name__) from exc
+
+
+def _body(response: requests.Response) -> list[Any]:
+    if response.status_code == 403:
+        # Not something the citizen can fix: the client lacks the scope, or the agency has not
+        # signed up for the API (an additional service, "tilleggstjeneste").
+        logger.error(
+            "event=loginhistory_forbidden status=403 endpoint=%s www_authenticate=%r",
+            settings.LOGINHISTORY_ENDPOINT,
+            response.headers.get("WWW-Authenticate", "")[:200],
+        )
+        raise HistoryNotOffered("the login-history API answered 403")
+    if response.status_code != 200:
+        logger.warning("event=loginhistory_unavailable status=%s", response.status_code)
+        raise HistoryUnavailable(f"HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        logger.warning("event=loginhistory_unavailable reason=not_json")
+        raise HistoryUnavailable("not JSON") from None
+    if not isinstance(body, list):
+        logger.warning("event=loginhistory_unavailable reason=not_an_array")
+        raise HistoryUnavailable("not a JSON array")
+    return body
+
+
+def parse_items(items: list[Any]) -> list[Login]:
+    """The well-formed items in their order; the others are skipped and counted in the log."""
+    logins = [login for login in map(_parse_item, items) if login is not None]
+    if len(logins) < len(items):
+        logger.warning("event=loginhistory_items_skipped count=%d", len(items) - len(logins))
+    return logins
+
+
+def _parse_item(item: Any) -> Login | None:
+    if not isinstance(item, dict):
+        return None
+    values = [item.get(name) for name in FIELDS]
+    if not all(isinstance(value, str) for value in values):
+        return None
+    tidspunkt, tjeneste, eid, integrasjon_id, orgno = values
+    if not tjeneste.strip() or not eid.strip() or not LOCAL_TIME.fullmatch(tidspunkt):
+        return None
+    try:
+        local = datetime.datetime.fromisoformat(tidspunkt)
+    except ValueError:  # a well-shaped impossible time, such as 2019-13-45T25:61:00
+        return None
+    # Wall-clock time in Norway (facts 2.1). In the hour repeated when summer time ends, the
+    # first of the two readings is taken (fold=0): the log does not say which it was.
+    # Interned: the same few services and eIDs repeat through the history, and pickle then
+    # writes (and the cache reads) each of them once.
+    return Login(
+        time=local.replace(tzinfo=OSLO),
+        service=sys.intern(tjeneste.strip()),
+        eid=sys.intern(eid.strip()),
+        integration_id=sys.intern(integrasjon_id),
+        orgno=sys.intern(orgno),
+    )
+
+
+def flagged(logins: Iterable[Login]) -> list[Login]:
+    """Newest first, with "first time" flags: the oldest login to each service and the oldest
+    use of each eID within this history, which is all the portal can know of."""
+    # Reversed first, so that logins with the same time keep the API's order in the end.
+    ordered = sorted(reversed(list(logins)), key=lambda login: login.time)
+    services: set[str] = set()
+    eids: set[str] = set()
+    result: list[Login] = []
+    for login in ordered:
+        first_at_service = login.service not in services
+        first_with_eid = login.eid not in eids
+        services.add(login.service)
+        eids.add(login.eid)
+        if first_at_service or first_with_eid:
+            login = login._replace(first_at_service=first_at_service, first_with_eid=first_with_eid)
+        result.append(login)
+    result.reverse()
+    return result

@@ -1,0 +1,16 @@
+"""Changing what the portal keeps of the citizen's login history."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from loginhistory.selectors import history_cache_key
+
+
+def login_history_forget(*, request: HttpRequest) -> None:
+    """Drop the cached copy, so that the next page view fetches the history afresh."""
+    key = history_cache_key(request)
+    if key:
+        # Without the stamp no process reuses what it built from the old copy either.
+        cache.delete_many([f"{key}:stamp", f"{key}:rows"])
