@@ -1,24 +1,112 @@
-"""The citizen's own pages."""
+"""The citizen's own pages: the login history, its exports and its refresh."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from idporten.decorators import login_required_at
 from idporten.eids import eid_product
 from idporten.session import login_details
 from idporten.types import LevelOfAssurance
+from loginhistory.chart import chart_bars
+from loginhistory.client import HistoryNotOffered, HistoryUnavailable
+from loginhistory.exports import logins_as_csv, logins_as_json
+from loginhistory.page import history_filtered, history_table
+from loginhistory.selectors import login_history_for_session, logins_per_eid, logins_per_month
+from loginhistory.services import login_history_forget
+
+TEMPLATE = "loginhistory/overview.html"
+# Longer queries than this are not kept across a refresh: no filter needs that much.
+MAX_KEPT_QUERY = 2000
 
 
 @never_cache
+@require_GET
 @login_required_at(LevelOfAssurance.SUBSTANTIAL)
 def overview(request: HttpRequest) -> HttpResponse:
     details = login_details(request)
-    ctx = {
+    ctx: dict[str, object] = {
         "page": "overview",
         "eid": eid_product(details.eid) if details else "",
         "level": int(details.level) if details and details.level else None,
+        "query": request.GET.urlencode(),
     }
-    return render(request, "loginhistory/overview.html", ctx)
+    try:
+        logins = login_history_for_session(request=request)
+    except HistoryNotOffered:
+        return render(request, TEMPLATE, {**ctx, "problem": "not_offered"})
+    except HistoryUnavailable:
+        return render(request, TEMPLATE, {**ctx, "problem": "unavailable"})
+
+    history = history_filtered(request=request, logins=logins)
+    ctx.update(
+        form=history.form,
+        total=len(logins),
+        truncated=len(logins) >= settings.LOGINHISTORY_MAXHITS,
+        bars=chart_bars(logins_per_month(logins, today=timezone.localdate())),
+        per_eid=logins_per_eid(logins),
+    )
+    if history.logins is None:
+        return render(request, TEMPLATE, ctx, status=400)
+    table = history_table(request=request, history=history)
+    ctx.update(table=table, filtered=history.form.criteria().active)
+    return render(request, TEMPLATE, ctx)
+
+
+@never_cache
+@require_POST
+@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+def refresh(request: HttpRequest) -> HttpResponse:
+    """ "Oppdater": drop the cached copy and show the page again, with the same filter."""
+    login_history_forget(request=request)
+    query = request.POST.get("query", "")
+    kept = QueryDict(query).urlencode() if len(query) <= MAX_KEPT_QUERY else ""
+    return HttpResponseRedirect(reverse("overview") + (f"?{kept}" if kept else ""))
+
+
+def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
+    try:
+        logins = login_history_for_session(request=request)
+    except (HistoryNotOffered, HistoryUnavailable):
+        return HttpResponse(
+            _("Your login history cannot be fetched just now. Try again in a few minutes."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    history = history_filtered(request=request, logins=logins)
+    if history.logins is None:
+        errors = [f"{error}" for field in history.form.errors.values() for error in field]
+        return HttpResponse(
+            "\n".join([_("The filter is not valid:"), *errors]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if extension == "csv":
+        body, content_type = logins_as_csv(history.logins), "text/csv; charset=utf-8"
+    else:
+        body, content_type = logins_as_json(history.logins), "application/json"
+    filename = f"innlogginger-{timezone.localdate().isoformat()}.{extension}"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_GET
+@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, extension="csv")
+
+
+@never_cache
+@require_GET
+@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+def export_json(request: HttpRequest) -> HttpResponse:
+    return _export(request, extension="json")

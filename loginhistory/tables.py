@@ -1,0 +1,136 @@
+"""The history table: django-tables2 over the cached list, in Designsystemet's markup."""
+
+from __future__ import annotations
+
+import datetime
+from operator import attrgetter
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_tables2.data import TableListData
+from django_tables2.utils import OrderBy
+
+from idporten.types import LevelOfAssurance
+from loginhistory.types import Issuer, Login, eid_info, is_federated
+
+TAG = '<span class="ds-tag" data-color="{}" data-size="sm">{}</span>'
+
+
+def relative_day(moment: datetime.datetime, *, today: datetime.date) -> str:
+    """A hint for recent logins ("yesterday", "3 days ago"); nothing after a week."""
+    days = (today - moment.date()).days
+    if days == 0:
+        return str(_("today"))
+    if days == 1:
+        return str(_("yesterday"))
+    if 1 < days < 7:
+        return ngettext("%(days)d day ago", "%(days)d days ago", days) % {"days": days}
+    return ""
+
+
+def level_tag(eid: str) -> SafeString:
+    """The eID's level in words, so that it does not hang on the tag's colour."""
+    if is_federated(eid):
+        return format_html(TAG, "neutral", _("already logged in"))
+    level = eid_info(eid).level
+    if level is LevelOfAssurance.HIGH:
+        return format_html(TAG, "success", _("level 4, high"))
+    if level is LevelOfAssurance.SUBSTANTIAL:
+        return format_html(TAG, "info", _("level 3, substantial"))
+    return format_html(TAG, "neutral", _("level not known"))
+
+
+def _tags(*tags: tuple[bool, str, object]) -> SafeString:
+    return format_html_join("", " " + TAG, ((color, text) for shown, color, text in tags if shown))
+
+
+class LoginList(TableListData):
+    """The history as the table's data, sorted by attribute.
+
+    TableListData sorts through django-tables2's generic accessors, which took about 90 ms for
+    the 10,000-login persona; every column here sorts by plain attributes of Login, and
+    attrgetter does the same in about 2 ms.
+    """
+
+    def order_by(self, aliases: list[str]) -> None:
+        keys: list[OrderBy] = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            order_by = column.order_by
+            # As TableListData: the column's order_by already reflects the table's current
+            # ordering, so an alias asking for the other direction takes its opposite.
+            keys += order_by.opposite if alias[0] != column.order_by_alias[0] else order_by
+        # A stable sort per key, least significant first, gives each key its own direction.
+        for key in reversed(keys):
+            self.data.sort(key=attrgetter(key.bare), reverse=key.is_descending)
+
+
+class LoginTable(tables.Table):
+    tid = tables.Column(accessor="time", verbose_name=_("Time"))
+    tjeneste = tables.Column(
+        accessor="service", verbose_name=_("Service"), order_by=("service", "time")
+    )
+    eid = tables.Column(accessor="eid", verbose_name=_("eID"), order_by=("eid", "time"))
+    orgno = tables.Column(
+        accessor="orgno", verbose_name=_("Organisation number"), order_by=("orgno", "time")
+    )
+    detaljer = tables.Column(
+        verbose_name=_("Details"), empty_values=(), orderable=False, accessor="integration_id"
+    )
+
+    class Meta:
+        template_name = "loginhistory/_table.html"
+        order_by_field = "sortering"
+        page_field = "side"
+        per_page_field = "antall"
+        order_by = ("-tid",)
+        attrs = {"class": "ds-table history-table", "data-size": "sm", "data-border": True}
+
+    def __init__(self, data: list[Login], **kwargs: object) -> None:
+        super().__init__(LoginList(list(data)), **kwargs)  # type: ignore[arg-type]
+        self.today = timezone.localdate()
+
+    def render_tid(self, value: datetime.datetime, record: Login) -> SafeString:
+        local = timezone.localtime(value)
+        hint = relative_day(local, today=self.today)
+        return format_html(
+            '<time datetime="{}">{} {}</time>{}{}',
+            local.isoformat(),
+            formats.date_format(local, "DATE_FORMAT"),
+            formats.time_format(local, "TIME_FORMAT"),
+            format_html(' <span class="history-hint">({})</span>', hint) if hint else "",
+            _tags((record.at_night, "warning", _("at night"))),
+        )
+
+    def render_tjeneste(self, value: str, record: Login) -> SafeString:
+        return format_html(
+            "{}{}", value, _tags((record.first_at_service, "warning", _("first time")))
+        )
+
+    def render_eid(self, value: str, record: Login) -> SafeString:
+        return format_html(
+            "{} {}{}",
+            value,
+            level_tag(value),
+            _tags((record.first_with_eid, "warning", _("first time"))),
+        )
+
+    def render_detaljer(self, value: str, record: Login) -> SafeString:
+        issuer = eid_info(record.eid).issuer
+        anchor = "not-you" if issuer is Issuer.OTHER else f"not-you-{issuer}"
+        help_url = f"{reverse('help')}#{anchor}"
+        return format_html(
+            '<details class="ds-details history-details"><summary>{}</summary>'
+            '<div><p class="ds-paragraph" data-size="sm">{} <code>{}</code></p></div>'
+            '</details> <a class="ds-link" href="{}">{}</a>',
+            _("Integration"),
+            _("Integration id:"),
+            value,
+            help_url,
+            _("Was this not you?"),
+        )

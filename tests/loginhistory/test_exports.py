@@ -1,0 +1,124 @@
+"""CSV and JSON exports of the filtered history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from loginhistory.exports import spreadsheet_safe
+from tests.loginhistory.conftest import StubApi, days_ago, item
+
+pytestmark = pytest.mark.django_db
+
+HISTORY = [
+    item("2024-07-01T12:00:00", service="SKATTEETATEN", eid="BankID"),
+    item("2024-01-15T08:30:00", service='=HYPERLINK("http://evil")', eid="MinID PIN"),
+    item("2023-12-24T23:00:00", service="NAV", eid="+1+1", integration_id="@SUM(A1)"),
+]
+
+
+@pytest.fixture
+def history(api: StubApi) -> StubApi:
+    api.history(HISTORY)
+    return api
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_csv_has_a_header_and_every_login_with_its_offset(citizen: Client, history: StubApi):
+    response = citizen.get("/min-side/eksport.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = csv_rows(response)
+    assert rows[0] == ["Tidspunkt", "Tjeneste", "eID", "Integrasjons-ID", "Organisasjonsnummer"]
+    assert rows[1] == [
+        "2024-07-01T12:00:00+02:00",
+        "SKATTEETATEN",
+        "BankID",
+        "skatteetaten-min-skatt",
+        "974761076",
+    ]
+    assert len(rows) == 4
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(citizen: Client, history: StubApi):
+    rows = csv_rows(citizen.get("/min-side/eksport.csv"))
+
+    assert rows[2][1] == '\'=HYPERLINK("http://evil")'
+    assert rows[3][2] == "'+1+1"
+    assert rows[3][3] == "'@SUM(A1)"
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("-2", "'-2"),
+        ("\tx", "'\tx"),
+        ("SKATTEETATEN", "SKATTEETATEN"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe(value: str, safe: str) -> None:
+    assert spreadsheet_safe(value) == safe
+
+
+def test_json_keeps_the_apis_field_names(citizen: Client, history: StubApi) -> None:
+    response = citizen.get("/min-side/eksport.json")
+
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)[0] == {
+        "tidspunkt": "2024-07-01T12:00:00+02:00",
+        "tjeneste": "SKATTEETATEN",
+        "eid": "BankID",
+        "integrasjon_id": "skatteetaten-min-skatt",
+        "orgno": "974761076",
+    }
+
+
+@pytest.mark.parametrize("extension", ["csv", "json"])
+def test_exports_are_named_with_the_date_and_never_cached(
+    citizen: Client, history: StubApi, extension: str
+) -> None:
+    response = citizen.get(f"/min-side/eksport.{extension}")
+
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="innlogginger-{today}.{extension}"'
+    )
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_exports_hold_the_filtered_result_not_just_one_page(citizen: Client, api: StubApi):
+    api.history(
+        [item(days_ago(day), eid="BankID" if day % 2 else "MinID PIN") for day in range(60)]
+    )
+
+    exported = json.loads(citizen.get("/min-side/eksport.json?eid=BankID&side=2&antall=10").content)
+
+    assert len(exported) == 30
+    assert {login["eid"] for login in exported} == {"BankID"}
+
+
+def test_an_invalid_filter_gives_400_with_the_reason(citizen: Client, history: StubApi) -> None:
+    response = citizen.get("/min-side/eksport.csv?fra=2025-02-30")
+
+    assert response.status_code == 400
+    assert "Skriv inn en dato som finnes" in response.content.decode()
+
+
+def test_the_page_links_to_both_exports_with_its_filter(citizen: Client, history: StubApi):
+    html = citizen.get("/min-side/?sok=skatt").content.decode()
+
+    assert 'href="/min-side/eksport.csv?sok=skatt"' in html
+    assert 'href="/min-side/eksport.json?sok=skatt"' in html

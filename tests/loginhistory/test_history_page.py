@@ -1,0 +1,419 @@
+"""/min-side/: the table, its filters, sorting and paging, over a stubbed API."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.loginhistory.conftest import (
+    StubApi,
+    days_ago,
+    item,
+    services_shown,
+    table_rows,
+    text_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+HISTORY = [
+    item(days_ago(0, hour=3), service="SKATTEETATEN", eid="BankID"),
+    item(days_ago(1), service="ARBEIDS- OG VELFERDSETATEN", eid="MinID PIN", orgno="889640782"),
+    item(days_ago(3), service="NORSK HELSENETT SF", eid="BankID mobil", orgno="994598759"),
+    item(days_ago(20), service="SKATTEETATEN", eid="Federated"),
+    item(days_ago(100), service="LÅNEKASSEN", eid="Commfides", orgno="960885406"),
+    item(days_ago(400), service="SKATTEETATEN", eid="MinID PIN"),
+]
+
+
+@pytest.fixture
+def history(api: StubApi) -> StubApi:
+    api.history(HISTORY)
+    return api
+
+
+def many(count: int) -> list[dict[str, str]]:
+    return [item(days_ago(day), service=f"TJENESTE {day:04d}") for day in range(count)]
+
+
+class TestAnonymousVisitors:
+    @pytest.mark.parametrize(
+        "path", ["/min-side/", "/min-side/eksport.csv", "/min-side/eksport.json"]
+    )
+    def test_they_are_sent_to_log_in_and_back(self, client: Client, path: str) -> None:
+        response = client.get(path + "?sok=skatt")
+
+        assert response.status_code == 302
+        assert response["Location"].startswith("/logg-inn/?next=")
+        assert path.replace("/", "%2F") in response["Location"]
+
+    def test_refresh_sends_them_to_log_in(self, client: Client) -> None:
+        response = client.post("/min-side/oppdater/")
+
+        assert response.status_code == 302
+        assert response["Location"].startswith("/logg-inn/")
+
+
+class TestThePage:
+    def test_it_shows_the_history_newest_first_with_the_greeting(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        response = citizen.get("/min-side/")
+
+        assert response.status_code == 200
+        text = text_of(response)
+        assert "Du er logget inn med BankID på høyt nivå (nivå 4)." in text
+        assert "Viser 1\N{EN DASH}6 av 6 innlogginger" in text
+        assert services_shown(response)[:3] == [
+            "SKATTEETATEN",
+            "ARBEIDS- OG VELFERDSETATEN",
+            "NORSK HELSENETT SF",
+        ]
+
+    def test_it_is_never_cached(self, citizen: Client, history: StubApi) -> None:
+        assert "no-store" in citizen.get("/min-side/")["Cache-Control"]
+
+    def test_the_summary_line_is_a_polite_live_region(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/").content.decode()
+
+        assert re.search(
+            r'<p class="[^"]*history-count" role="status">\s*Viser 1\N{EN DASH}6', html
+        )
+
+    def test_each_row_tells_time_service_eid_level_and_orgno(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        rows = table_rows(citizen.get("/min-side/"))
+
+        time, service, eid, orgno, details = rows[1]
+        assert "(i går)" in time
+        assert service == "ARBEIDS- OG VELFERDSETATEN første gang"
+        assert eid == "MinID PIN nivå 3, betydelig"
+        assert orgno == "889640782"
+        assert "Var ikke dette deg?" in details
+        assert "skatteetaten-min-skatt" in details
+
+    def test_the_level_is_written_out_for_each_kind_of_eid(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        eids = [row[2] for row in table_rows(citizen.get("/min-side/"))]
+
+        assert eids[0].startswith("BankID nivå 4, høyt")
+        assert eids[3].startswith("Federated allerede innlogget")
+        assert eids[4].startswith("Commfides nivå 4, høyt")
+
+    def test_first_times_and_night_logins_are_marked(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        rows = table_rows(citizen.get("/min-side/"))
+
+        assert "om natten" in rows[0][0]
+        assert not any("om natten" in row[0] for row in rows[1:])
+        # The oldest SKATTEETATEN login is the first there, and the first with MinID PIN.
+        assert rows[5][1] == "SKATTEETATEN første gang"
+        assert rows[5][2].endswith("første gang")
+        assert rows[0][1] == "SKATTEETATEN"
+        assert rows[1][2] == "MinID PIN nivå 3, betydelig"
+
+    def test_not_you_links_go_to_the_issuers_advice(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/").content.decode()
+
+        links = re.findall(r'href="(/hjelp/#not-you[^"]*)"', html)
+        assert links == [
+            "/hjelp/#not-you-bankid",
+            "/hjelp/#not-you-minid",
+            "/hjelp/#not-you-bankid",
+            "/hjelp/#not-you",
+            "/hjelp/#not-you-commfides",
+            "/hjelp/#not-you-minid",
+        ]
+
+    def test_the_help_page_has_each_issuers_advice(self, client: Client) -> None:
+        html = client.get("/hjelp/").content.decode()
+
+        for anchor in ("not-you", "not-you-minid", "not-you-bankid", "not-you-buypass"):
+            assert f'id="{anchor}"' in html
+        assert 'id="not-you-commfides"' in html
+
+    def test_the_overview_counts_logins_per_month_and_per_eid(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/").content.decode()
+
+        month_rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', html)
+        assert len(month_rows) == 12
+        # Five of the six logins are within the last twelve months.
+        assert sum(int(count) for _, count in month_rows) == 5
+        assert "<li>BankID: 1 innlogging</li>" in html
+        assert "<li>MinID PIN: 2 innlogginger</li>" in html
+        assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
+        assert html.count('class="history-chart__bar"') == len(
+            [count for _, count in month_rows if count != "0"]
+        )
+
+    def test_an_empty_history_has_its_own_message(self, citizen: Client, api: StubApi) -> None:
+        response = citizen.get("/min-side/")
+
+        assert response.status_code == 200
+        assert "ID-porten har ikke registrert noen innlogginger for deg ennå." in text_of(response)
+        assert table_rows(response) == []
+
+    def test_the_headers_announce_the_sort_and_are_links(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/?sortering=tjeneste").content.decode()
+
+        assert re.search(
+            r'aria-sort="ascending">\s*'
+            r'<a class="history-sort" href="\?sortering=-tjeneste">Tjeneste',
+            html,
+        )
+        assert re.search(
+            r'aria-sort="none">\s*<a class="history-sort" href="\?sortering=tid">Tidspunkt', html
+        )
+        assert '<th scope="col">Detaljer</th>' in html
+        assert "<caption" in html
+
+
+class TestSorting:
+    @pytest.mark.parametrize(
+        ("sort", "first", "last"),
+        [
+            ("", "SKATTEETATEN", "SKATTEETATEN"),
+            ("-tid", "SKATTEETATEN", "SKATTEETATEN"),
+            ("tid", "SKATTEETATEN", "SKATTEETATEN"),
+            ("tjeneste", "ARBEIDS- OG VELFERDSETATEN", "SKATTEETATEN"),
+            ("-tjeneste", "SKATTEETATEN", "ARBEIDS- OG VELFERDSETATEN"),
+            ("orgno", "ARBEIDS- OG VELFERDSETATEN", "NORSK HELSENETT SF"),
+            ("-orgno", "NORSK HELSENETT SF", "ARBEIDS- OG VELFERDSETATEN"),
+        ],
+    )
+    def test_each_column_sorts_both_ways(
+        self, citizen: Client, history: StubApi, sort: str, first: str, last: str
+    ) -> None:
+        shown = services_shown(citizen.get(f"/min-side/?sortering={sort}"))
+
+        assert (shown[0], shown[-1]) == (first, last)
+
+    def test_time_sorts_by_the_moment_not_the_text(self, citizen: Client, history: StubApi):
+        oldest_first = [row[0] for row in table_rows(citizen.get("/min-side/?sortering=tid"))]
+
+        assert [row[0] for row in table_rows(citizen.get("/min-side/"))] == oldest_first[::-1]
+
+    def test_eid_sorts_alphabetically_then_by_time(self, citizen: Client, history: StubApi):
+        eids = [
+            row[2].split(" nivå")[0].split(" allerede")[0]
+            for row in table_rows(citizen.get("/min-side/?sortering=eid"))
+        ]
+
+        assert eids == [
+            "BankID",
+            "BankID mobil",
+            "Commfides",
+            "Federated",
+            "MinID PIN",
+            "MinID PIN",
+        ]
+
+    @pytest.mark.parametrize("sort", ["passord", "detaljer", "-" * 500, "tid,orgno"])
+    def test_an_unknown_sort_shows_the_default_order(
+        self, citizen: Client, history: StubApi, sort: str
+    ) -> None:
+        response = citizen.get("/min-side/", {"sortering": sort})
+
+        assert response.status_code == 200
+        assert services_shown(response) == services_shown(citizen.get("/min-side/"))
+
+
+class TestPaging:
+    def test_pages_have_25_rows_by_default_and_a_page_size_choice(
+        self, citizen: Client, api: StubApi
+    ) -> None:
+        api.history(many(60))
+
+        first = citizen.get("/min-side/")
+        assert len(table_rows(first)) == 25
+        assert "Viser 1\N{EN DASH}25 av 60 innlogginger" in text_of(first)
+        for size in (10, 50, 100):
+            response = citizen.get(f"/min-side/?antall={size}")
+            assert len(table_rows(response)) == min(size, 60)
+
+    def test_the_last_page_has_the_rest(self, citizen: Client, api: StubApi) -> None:
+        api.history(many(60))
+
+        response = citizen.get("/min-side/?side=3")
+
+        assert services_shown(response) == [f"TJENESTE {day:04d}" for day in range(50, 60)]
+        assert "Viser 51\N{EN DASH}60 av 60 innlogginger" in text_of(response)
+
+    @pytest.mark.parametrize("page", ["4", "99999999"])
+    def test_a_page_beyond_the_end_shows_the_last_page(
+        self, citizen: Client, api: StubApi, page: str
+    ) -> None:
+        api.history(many(60))
+
+        response = citizen.get(f"/min-side/?side={page}")
+
+        assert response.status_code == 200
+        assert "Viser 51\N{EN DASH}60 av 60 innlogginger" in text_of(response)
+
+    @pytest.mark.parametrize("page", ["abc", "", "1.5"])
+    def test_a_page_that_is_not_a_number_shows_the_first(
+        self, citizen: Client, api: StubApi, page: str
+    ) -> None:
+        api.history(many(60))
+
+        assert "Viser 1\N{EN DASH}25 av 60" in text_of(citizen.get(f"/min-side/?side={page}"))
+
+    def test_the_current_page_is_marked_and_links_keep_the_filter(
+        self, citizen: Client, api: StubApi
+    ) -> None:
+        api.history(many(60))
+
+        html = citizen.get("/min-side/?side=2&sok=tjeneste&sortering=tid").content.decode()
+
+        current = re.findall(r'<a [^>]*aria-current="true"[^>]*href="([^"]+)"', html)
+        assert len(current) == 1
+        assert "side=2" in current[0]
+        assert 'aria-label="Sider i historikken"' in html
+        nxt = re.search(r'href="([^"]+)">Neste</a>', html)
+        assert nxt is not None
+        assert {"side=3", "sok=tjeneste", "sortering=tid"} <= set(
+            nxt.group(1).replace("&amp;", "&").lstrip("?").split("&")
+        )
+
+    def test_one_page_needs_no_pagination(self, citizen: Client, history: StubApi) -> None:
+        assert "ds-pagination" not in citizen.get("/min-side/").content.decode()
+
+
+class TestFilters:
+    @pytest.mark.parametrize(
+        ("query", "count"),
+        [
+            ("periode=7d", 3),
+            ("periode=30d", 4),
+            ("periode=12m", 5),
+            ("periode=", 6),
+            (f"fra={days_ago(3)[:10]}", 3),
+            (f"til={days_ago(3)[:10]}", 4),
+            (f"fra={days_ago(20)[:10]}&til={days_ago(1)[:10]}", 3),
+            (f"fra={days_ago(1)[:10]}&til={days_ago(1)[:10]}", 1),
+            ("eid=BankID", 1),
+            ("eid=BankID&eid=MinID+PIN", 3),
+            ("tjeneste=SKATTEETATEN", 3),
+            ("tjeneste=SKATTEETATEN&tjeneste=L%C3%85NEKASSEN", 4),
+            ("sok=skatt", 3),
+            ("sok=%20helsenett%20", 1),
+            ("sok=l%C3%A5nekassen", 1),
+            ("sok=SKATT&eid=MinID+PIN", 1),
+            ("periode=30d&tjeneste=SKATTEETATEN", 2),
+        ],
+    )
+    def test_each_filter_narrows_the_history(
+        self, citizen: Client, history: StubApi, query: str, count: int
+    ) -> None:
+        response = citizen.get(f"/min-side/?{query}")
+
+        assert response.status_code == 200
+        assert len(table_rows(response)) == count
+
+    def test_the_date_form_understands_norwegian_dates(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        iso = days_ago(1)[:10]
+        norwegian = f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
+
+        assert len(table_rows(citizen.get(f"/min-side/?fra={norwegian}&til={norwegian}"))) == 1
+
+    def test_the_summary_says_what_the_filter_shows(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        text = text_of(citizen.get("/min-side/?sok=skatt"))
+
+        assert "Viser 1\N{EN DASH}3 av 3 innlogginger som passer med filteret (6 i alt)" in text
+
+    def test_the_form_keeps_its_state_and_opens_when_used(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/?sok=skatt&eid=BankID&periode=30d").content.decode()
+
+        assert '<details class="ds-details history-filter" open>' in html
+        assert 'name="sok" value="skatt"' in html
+        assert re.search(r'name="eid" value="BankID"[^>]*checked', html)
+        assert re.search(r'name="periode" value="30d"[^>]*checked', html)
+
+    def test_the_filter_choices_are_the_eids_and_services_of_the_history(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/").content.decode()
+
+        assert set(re.findall(r'name="eid" value="([^"]+)"', html)) == {
+            "BankID",
+            "BankID mobil",
+            "Commfides",
+            "Federated",
+            "MinID PIN",
+        }
+        assert len(re.findall(r'name="tjeneste" value="', html)) == 4
+
+    def test_a_filter_that_matches_nothing_has_its_own_message(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        response = citizen.get("/min-side/?sok=finnes-ikke")
+
+        assert response.status_code == 200
+        text = text_of(response)
+        assert "Ingen innlogginger passer med filteret." in text
+        assert "Ingen av innloggingene dine passer med det du ba om." in text
+        assert table_rows(response) == []
+
+
+class TestBadFilterInput:
+    @pytest.mark.parametrize(
+        ("query", "field", "message"),
+        [
+            (f"fra={days_ago(1)[:10]}&til={days_ago(3)[:10]}", "fra", "Fra-datoen må være"),
+            ("fra=2025-02-30", "fra", "Skriv inn en dato som finnes"),
+            ("til=2025-13-01", "til", "Skriv inn en dato som finnes"),
+            ("fra=i+går", "fra", "Skriv inn en dato som finnes"),
+            ("fra=" + "9" * 5000, "fra", "Skriv inn en dato som finnes"),
+            ("eid=NemID", "eid", "Velg blant eID-ene i historikken din."),
+            ("eid=BankID&eid=" + "x" * 10000, "eid", "Velg blant eID-ene"),
+            ("tjeneste=FACEBOOK", "tjeneste", "Velg blant tjenestene i historikken din."),
+            ("periode=1000d", "periode", "Velg en av periodene i listen."),
+            ("sok=" + "a" * 101, "sok", "Søk med høyst 100 tegn."),
+            ("antall=1000000", "antall", "Velg 10, 25, 50 eller 100"),
+            ("antall=abc", "antall", "Velg 10, 25, 50 eller 100"),
+        ],
+    )
+    def test_it_answers_400_with_the_error_at_the_field_and_in_a_summary(
+        self, citizen: Client, history: StubApi, query: str, field: str, message: str
+    ) -> None:
+        response = citizen.get(f"/min-side/?{query}")
+
+        assert response.status_code == 400
+        html = response.content.decode()
+        summary = re.search(r'<div class="ds-error-summary".*?</div>', html, re.S)
+        assert summary is not None
+        assert re.search(
+            rf'<a class="ds-link" href="#id_{field}">[^<]*{re.escape(message)}', summary.group(0)
+        )
+        assert f'id="{field}-error"' in html
+        assert re.search(rf'aria-describedby="{field}-error"', html)
+        assert table_rows(response) == []
+        assert "Du er logget inn med BankID" in text_of(response)
+
+    def test_the_message_does_not_repeat_a_huge_value(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/?eid=" + "x" * 10000).content.decode()
+
+        message = re.search(r'id="eid-error">([^<]*)<', html)
+        assert message is not None
+        assert message.group(1) == "Velg blant eID-ene i historikken din."
