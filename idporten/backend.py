@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
+from caseworker.services import caseworker_grant_apply
 from idporten.discovery import (
     IssuerMismatch,
     ProviderMetadata,
@@ -114,4 +115,5 @@ class IdPortenBackend(OIDCAuthenticationBackend):
         user = super().get_or_create_user(access_token, id_token, payload)
         if user is not None:
             store_login(self.request.session, claims=payload, token_response=self.token_response)
+            caseworker_grant_apply(user=user, pid=payload.get("pid", ""))
         return user

@@ -14,6 +14,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", include("idporten.urls")),
     path("", include("loginhistory.urls")),
+    path("saksbehandler/", include("caseworker.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 
+from idporten.environments import LOCAL_SERVER_CLIENT_ID
 from tests.emulator.support import Emulator, EmulatorServer
 from tests.idporten.portal_flow import portal  # noqa: F401 (the portal against the emulator)
 
@@ -25,3 +27,21 @@ def emulator(emulator_server: EmulatorServer) -> Iterator[Emulator]:
     control.reset()
     yield control
     control.reset()
+
+
+SERVER_CLIENT = LOCAL_SERVER_CLIENT_ID
+
+
+@pytest.fixture
+def authlevel_at_emulator(emulator: Emulator, settings) -> Iterator[Emulator]:
+    """The authlevel API at the emulator, reached with a real JWT grant signed by the
+    PKCS#12 certificate of the emulator's test PKI."""
+    pki = emulator.server.pki_dir
+    settings.IDPORTEN_ISSUER = emulator.issuer
+    settings.IDPORTEN_AUTHLEVEL_BASE_URL = emulator.url
+    settings.IDPORTEN_SERVER_CLIENT_ID = SERVER_CLIENT
+    settings.IDPORTEN_KEYSTORE_PATH = str(pki / f"{SERVER_CLIENT}.p12")
+    settings.IDPORTEN_KEYSTORE_PASSWORD = (pki / f"{SERVER_CLIENT}.password").read_text().strip()
+    cache.clear()
+    yield emulator
+    cache.clear()

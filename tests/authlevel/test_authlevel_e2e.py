@@ -11,22 +11,7 @@ from django.core.cache import cache
 from authlevel.selectors import authlevel_lookup
 from authlevel.types import UsedLevel
 from idporten.credentials import enterprise_credentials
-from tests.emulator.support import Emulator
-
-SERVER_CLIENT = "local-min-innloggingshistorikk-server"
-
-
-@pytest.fixture
-def authlevel_at_emulator(emulator: Emulator, settings):
-    pki = emulator.server.pki_dir
-    settings.IDPORTEN_ISSUER = emulator.issuer
-    settings.IDPORTEN_AUTHLEVEL_BASE_URL = emulator.url
-    settings.IDPORTEN_SERVER_CLIENT_ID = SERVER_CLIENT
-    settings.IDPORTEN_KEYSTORE_PATH = str(pki / f"{SERVER_CLIENT}.p12")
-    settings.IDPORTEN_KEYSTORE_PASSWORD = (pki / f"{SERVER_CLIENT}.password").read_text().strip()
-    cache.clear()
-    yield emulator
-    cache.clear()
+from tests.conftest import SERVER_CLIENT
 
 
 @pytest.mark.parametrize(

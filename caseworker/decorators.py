@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from idporten.decorators import login_required_at
+from idporten.types import LevelOfAssurance
+
+View = Callable[..., HttpResponse]
+
+PREVIEW_PERMISSION = "caseworker.preview_citizen"
+AUDIT_PERMISSION = "caseworker.view_audit"
+
+
+def caseworker_page(permission: str) -> Callable[[View], View]:
+    """For users with `permission`, at the high level (a lower login is stepped up first).
+
+    A logged-in user without it gets 404, not 403: the pages do not exist for them. Someone
+    not logged in is sent to log in, since a caseworker arrives that way.
+    """
+
+    def decorator(view: View) -> View:
+        at_high_level = login_required_at(LevelOfAssurance.HIGH)(view)
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if request.user.is_authenticated and not request.user.has_perm(permission):
+                raise Http404
+            return at_high_level(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,38 @@
+"""Give (or take back) the preview permission by national identity number.
+
+The grant is made before the person's first login, when no user exists to give it to; the
+login backend applies it to whoever logs in with this pid. `make run` grants the demo
+caseworker this way.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from caseworker.forms import PID_ERRORS
+from caseworker.services import caseworker_grant_create, caseworker_grant_revoke
+from idporten.nin import InvalidNationalIdentityNumber, parse_national_identity_number
+from portal.logging import mask_national_identity_numbers
+
+
+class Command(BaseCommand):
+    help = "Let whoever logs in with this national identity number preview citizens."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("pid", help="the caseworker's national identity number")
+        parser.add_argument(
+            "--revoke", action="store_true", help="take the permission back instead"
+        )
+
+    def handle(self, *args: object, pid: str, revoke: bool, **options: object) -> None:
+        try:
+            number = parse_national_identity_number(pid)
+        except InvalidNationalIdentityNumber as exc:
+            raise CommandError(str(PID_ERRORS[exc.reason])) from None
+        masked = mask_national_identity_numbers(number.value)
+        if revoke:
+            revoked = caseworker_grant_revoke(pid=number.value)
+            self.stdout.write(f"Revoked {masked}." if revoked else f"{masked} had no grant.")
+            return
+        _, created = caseworker_grant_create(pid=number.value)
+        self.stdout.write(f"Granted {masked}." if created else f"{masked} already had a grant.")

@@ -1,0 +1,57 @@
+"""Sets request.preview for every request, keeps a preview read-only, and ends it on time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from caseworker.preview import PreviewExpired, preview_state_read
+
+# The only writes a preview allows are ways out of it: leaving it, and logging out (which ends
+# it with the session). Choosing a language only sets the reader's own cookie.
+WRITES_ALLOWED_IN_PREVIEW = {"caseworker:leave", "logout", "set_language"}
+# The caseworker's own history page, while a preview is open, would sit under a banner naming
+# the citizen: the preview takes its place, and the caseworker's own history is not fetched.
+OWN_PAGES = {"overview", "overview-export-csv", "overview-export-json"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _view_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+class PreviewMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.preview = None  # type: ignore[attr-defined]
+        if request.user.is_authenticated:
+            try:
+                request.preview = preview_state_read(request)  # type: ignore[attr-defined]
+            except PreviewExpired:
+                messages.info(request, _("Your preview ended: a preview lasts 15 minutes."))
+        if request.preview is None:  # type: ignore[attr-defined]
+            return self.get_response(request)
+
+        view_name = _view_name(request)
+        if request.method not in SAFE_METHODS and view_name not in WRITES_ALLOWED_IN_PREVIEW:
+            response = render(
+                request, "caseworker/read_only.html", {"page": "caseworker-read-only"}, status=403
+            )
+        elif view_name in OWN_PAGES:
+            response = HttpResponseRedirect(reverse("caseworker:preview"))
+        else:
+            response = self.get_response(request)
+        # Every page now names the citizen in the banner: never kept by a cache.
+        add_never_cache_headers(response)
+        return response

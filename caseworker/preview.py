@@ -1,0 +1,76 @@
+"""The preview state: which preview a caseworker has open, kept in their own session.
+
+Modelled on healthchecks' require_sudo_mode: a TimestampSigner-signed session value with a
+max age. It names the audit record (never the pid in clear), so the session holds nothing that
+identifies the citizen, and a preview cannot outlive its 15 minutes even if the session does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
+from django.http import HttpRequest
+
+from authlevel.types import AuthlevelLookup, UsedLevel
+from caseworker.models import PreviewLookup
+
+SESSION_KEY = "caseworker_preview"
+MAX_AGE = datetime.timedelta(minutes=15)
+_signer = TimestampSigner(salt="caseworker.preview")
+
+
+class PreviewExpired(Exception):
+    """The session named a preview older than MAX_AGE."""
+
+
+@dataclass(frozen=True)
+class ActivePreview:
+    lookup: PreviewLookup
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.lookup.created_at + MAX_AGE
+
+    @property
+    def authlevel(self) -> AuthlevelLookup:
+        """The answer the real lookup gave when the preview started; unknown if none was kept."""
+        outcome = self.lookup.recorded_outcome
+        if outcome is None:
+            return AuthlevelLookup(UsedLevel.UNKNOWN)
+        return AuthlevelLookup(UsedLevel(outcome.used_level), temporary=outcome.temporary)
+
+
+def preview_state_start(request: HttpRequest, *, lookup: PreviewLookup) -> None:
+    request.session[SESSION_KEY] = _signer.sign(str(lookup.pk))
+
+
+def preview_state_end(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def preview_state_read(request: HttpRequest) -> ActivePreview | None:
+    """The open preview of the logged-in caseworker, if any. An expired one is ended here and
+    raises PreviewExpired, once; a forged or foreign one is ended silently."""
+    signed = request.session.get(SESSION_KEY)
+    if not signed:
+        return None
+    try:
+        lookup_id = int(_signer.unsign(signed, max_age=MAX_AGE))
+    except SignatureExpired:
+        preview_state_end(request)
+        raise PreviewExpired from None
+    except (BadSignature, ValueError):
+        preview_state_end(request)
+        return None
+    # Scoped to the caseworker: a session can only ever open its own user's previews.
+    lookup = (
+        PreviewLookup.objects.select_related("outcome")
+        .filter(pk=lookup_id, caseworker_id=request.user.pk)
+        .first()
+    )
+    if lookup is None:
+        preview_state_end(request)
+        return None
+    return ActivePreview(lookup=lookup)

@@ -1,0 +1,64 @@
+"""Who reaches the caseworker pages: nobody without the permission (404), nobody below the
+high level (step-up), and the audit export only with view_audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from idporten.types import Acr
+from tests.caseworker.support import CITIZEN_PID, caseworker_client, log_in, user_with
+
+pytestmark = pytest.mark.django_db
+
+EVERY_CASEWORKER_URL = [
+    ("get", "caseworker:start"),
+    ("post", "caseworker:start"),
+    ("get", "caseworker:preview"),
+    ("post", "caseworker:leave"),
+    ("get", "caseworker:audit-export"),
+]
+
+
+@pytest.mark.parametrize(("method", "name"), EVERY_CASEWORKER_URL)
+def test_a_citizen_without_the_permission_gets_404(client, method, name):
+    log_in(client, user_with("citizen-sub"), pid=CITIZEN_PID)
+
+    response = getattr(client, method)(reverse(name), {"pid": CITIZEN_PID, "reason": "x"})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("method", "name"), EVERY_CASEWORKER_URL)
+def test_someone_not_logged_in_is_sent_to_log_in_at_the_high_level(client, method, name):
+    response = getattr(client, method)(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "level=high" in response["Location"]
+
+
+@pytest.mark.parametrize(("method", "name"), EVERY_CASEWORKER_URL[:4])
+def test_a_caseworker_logged_in_at_the_substantial_level_is_stepped_up(client, method, name):
+    caseworker_client(client, acr=Acr.SUBSTANTIAL)
+
+    response = getattr(client, method)(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/logg-inn/?next={reverse(name).replace('/', '%2F')}&level=high"
+
+
+def test_the_audit_export_is_404_for_a_caseworker_without_view_audit(client):
+    caseworker_client(client)
+
+    assert client.get(reverse("caseworker:audit-export")).status_code == 404
+
+
+def test_a_caseworker_at_the_high_level_sees_the_start_form(client):
+    caseworker_client(client)
+
+    response = client.get(reverse("caseworker:start"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "Preview a citizen's page" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
