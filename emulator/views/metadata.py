@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from emulator.faults import fault_injectable
 from emulator.keys import jwks
-from emulator.types import NEW_ACR, OLD_ACR, UI_LOCALES, Endpoint, Level
+from emulator.types import NEW_ACR, OLD_ACR, UI_LOCALES, ApiScope, Endpoint, Level
 
 
 def _metadata(issuer: str) -> dict[str, object]:
@@ -37,12 +37,7 @@ def _metadata(issuer: str) -> dict[str, object]:
             "client_secret_post",
         ],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "scopes_supported": [
-            "openid",
-            "profile",
-            "idporten:user.log.read",
-            "idporten:user.log.all.read",
-        ],
+        "scopes_supported": ["openid", "profile", *ApiScope],
         "claims_supported": [
             "iss",
             "aud",
