@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "idporten",
     "loginhistory",
     "authlevel",
+    "caseworker",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "idporten.middleware.IdPortenSessionMiddleware",
+    # After the session, the user and messages: it reads the preview state of the logged-in
+    # caseworker and refuses every write while a preview is open.
+    "caseworker.middleware.PreviewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
