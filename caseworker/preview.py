@@ -14,6 +14,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.http import HttpRequest
 
 from authlevel.types import AuthlevelLookup, UsedLevel
+from caseworker.decorators import PREVIEW_PERMISSION
 from caseworker.models import PreviewLookup
 
 SESSION_KEY = "caseworker_preview"
@@ -55,6 +56,10 @@ def preview_state_read(request: HttpRequest) -> ActivePreview | None:
     raises PreviewExpired, once; a forged or foreign one is ended silently."""
     signed = request.session.get(SESSION_KEY)
     if not signed:
+        return None
+    if not request.user.has_perm(PREVIEW_PERMISSION):
+        # Revoked while a preview was open: it ends with the permission.
+        preview_state_end(request)
         return None
     try:
         lookup_id = int(_signer.unsign(signed, max_age=MAX_AGE))

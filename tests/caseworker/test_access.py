@@ -4,8 +4,10 @@ high level (step-up), and the audit export only with view_audit."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from caseworker.models import PreviewLookup
 from idporten.types import Acr
 from tests.caseworker.support import CITIZEN_PID, caseworker_client, log_in, user_with
 
@@ -62,3 +64,13 @@ def test_a_caseworker_at_the_high_level_sees_the_start_form(client):
     assert response.status_code == 200
     assert "Preview a citizen's page" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_start_form_refuses_a_post_without_the_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    caseworker_client(client)
+
+    response = client.post(reverse("caseworker:start"), {"pid": CITIZEN_PID, "reason": "x"})
+
+    assert response.status_code == 403
+    assert not PreviewLookup.objects.exists()

@@ -128,3 +128,12 @@ def test_a_session_cannot_open_another_caseworkers_preview(client):
 
     assert get(client, reverse("caseworker:preview"))["Location"] == reverse("caseworker:start")
     assert MASKED not in get(client, "/").content.decode()
+
+
+def test_a_revoked_caseworkers_preview_ends_at_once(client):
+    caseworker = caseworker_client(client)
+    open_preview(client, caseworker)
+    caseworker.user_permissions.clear()
+
+    assert MASKED not in get(client, "/").content.decode()
+    assert preview.SESSION_KEY not in client.session
