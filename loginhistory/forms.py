@@ -97,6 +97,10 @@ class HistoryFilterForm(forms.Form):
     def __init__(
         self, data: object, *, eids: Sequence[str], services: Sequence[str], today: datetime.date
     ) -> None:
+        if data is not None and "antall" not in data:
+            # Shown as chosen in the form, or the browser preselects the first size.
+            data = data.copy()  # type: ignore[attr-defined]
+            data["antall"] = str(DEFAULT_PAGE_SIZE)  # type: ignore[index]
         super().__init__(data)  # type: ignore[arg-type]
         self.today = today
         # The choices are what the citizen's own history contains.

@@ -86,6 +86,7 @@ def portal(live_server, emulator: Emulator, settings) -> Portal:
     settings.IDPORTEN_CLIENT_ID = client_id
     settings.IDPORTEN_CLIENT_SECRET = secret
     settings.IDPORTEN_READ_TIMEOUT = 2.0
+    settings.IDPORTEN_LOGINHISTORY_BASE_URL = emulator.url
     cache.clear()
     yield Portal(url=live_server.url, client_id=client_id, emulator=emulator)
     cache.clear()

@@ -417,3 +417,11 @@ class TestBadFilterInput:
         message = re.search(r'id="eid-error">([^<]*)<', html)
         assert message is not None
         assert message.group(1) == "Velg blant eID-ene i historikken din."
+
+
+def test_the_page_size_choice_shows_25_until_another_is_chosen(
+    citizen: Client, history: StubApi
+) -> None:
+    html = citizen.get("/min-side/").content.decode()
+
+    assert re.search(r'<option value="25" selected>', html)
