@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from authlevel.selectors import citizen_badge
 from idporten.decorators import login_required_at
 from idporten.eids import eid_product
 from idporten.session import login_details
@@ -32,18 +35,26 @@ MAX_KEPT_QUERY = 2000
 @login_required_at(LevelOfAssurance.SUBSTANTIAL)
 def overview(request: HttpRequest) -> HttpResponse:
     details = login_details(request)
-    ctx: dict[str, object] = {
-        "page": "overview",
-        "eid": eid_product(details.eid) if details else "",
-        "level": int(details.level) if details and details.level else None,
-        "query": request.GET.urlencode(),
-    }
-    try:
-        logins = login_history_for_session(request=request)
-    except HistoryNotOffered:
-        return render(request, TEMPLATE, {**ctx, "problem": "not_offered"})
-    except HistoryUnavailable:
-        return render(request, TEMPLATE, {**ctx, "problem": "unavailable"})
+    # The badge's lookup runs beside the history's fetch: the page waits for the slower of
+    # the two, not for both in turn. The lookup touches no database, only cache and HTTP.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        badge = beside.submit(citizen_badge, request)
+        try:
+            logins = login_history_for_session(request=request)
+            problem = None
+        except HistoryNotOffered:
+            problem = "not_offered"
+        except HistoryUnavailable:
+            problem = "unavailable"
+        ctx: dict[str, object] = {
+            "page": "overview",
+            "eid": eid_product(details.eid) if details else "",
+            "level": details.level if details else None,
+            "query": request.GET.urlencode(),
+            "badge": badge.result(),
+        }
+    if problem:
+        return render(request, TEMPLATE, {**ctx, "problem": problem})
 
     history = history_filtered(request=request, logins=logins)
     ctx.update(

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_login_logout import log_in_at_id_porten
+from tests.browser.flows import log_in_at_id_porten
 from tests.caseworker.support import CASEWORKER_PID, CITIZEN_PID
 from tests.idporten.portal_flow import Portal
 
@@ -20,8 +20,7 @@ REASON = "Sak 2025/4711: ringte om innlogging"
 
 
 @pytest.fixture
-def caseworker_portal(portal: Portal, authlevel_at_emulator, settings) -> Portal:
-    settings.ROOT_URLCONF = "tests.caseworker.citizen_page_urls"
+def caseworker_portal(portal: Portal, authlevel_at_emulator) -> Portal:
     call_command("grant_caseworker", CASEWORKER_PID)
     return portal
 
@@ -72,9 +71,9 @@ def test_a_caseworker_previews_a_citizen_who_then_sees_the_lookup(
     page.get_by_role("button", name="Logg ut").click()
     expect(page).to_have_url(re.compile(re.escape(portal.url) + "/logget-ut/"))
 
-    page.goto(portal.url + "/test/oppslag-pa-deg/")
+    page.goto(portal.url + "/min-side/")
     log_in_at_id_porten(page, CITIZEN_PID, "BankID")
-    expect(page).to_have_url(portal.url + "/test/oppslag-pa-deg/")
+    expect(page).to_have_url(portal.url + "/min-side/")
     lookups = page.get_by_role("region", name="Oppslag på deg")
     expect(lookups.locator("tbody tr")).to_have_count(1)
     expect(lookups.locator("tbody tr")).to_contain_text(REASON)

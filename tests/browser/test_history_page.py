@@ -10,6 +10,7 @@ from django.core.cache import cache
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.flows import log_in
 from tests.emulator.test_loginhistory_api import forget_logins
 from tests.idporten.portal_flow import Portal
 
@@ -17,14 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CITIZEN = "15878510035"
 NEW = "11810160073"
-
-
-def log_in(page: Page, portal: Portal, pid: str, eid: str = "BankID") -> None:
-    page.goto(portal.url + "/logg-inn/")
-    page.locator("input[name=pid]").fill(pid)
-    page.locator(f"input[name=eid][value='{eid}']").check()
-    page.locator("button[type=submit][data-variant=primary]").click()
-    expect(page).to_have_url(portal.url + "/min-side/")
 
 
 def test_the_history_with_data_filters_sorts_and_pages(portal: Portal, page: Page) -> None:

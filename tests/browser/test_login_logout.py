@@ -8,15 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.flows import log_in_at_id_porten
 from tests.idporten.portal_flow import Portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in_at_id_porten(page: Page, pid: str, eid: str) -> None:
-    page.get_by_label(re.compile("fødselsnummer", re.IGNORECASE)).fill(pid)
-    page.locator(f"input[name=eid][value='{eid}']").check()
-    page.get_by_role("button", name="Logg inn", exact=True).click()
 
 
 def test_a_citizen_logs_in_and_out_with_the_keyboard_and_mouse(portal: Portal, page: Page):
