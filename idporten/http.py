@@ -22,3 +22,23 @@ def get_json(url: str, **kwargs: object) -> object:
         return response.json()
     except (requests.RequestException, ValueError) as exc:
         raise IdPortenUnavailable(f"{url}: {type(exc).__name__}") from exc
+
+
+def post_to_token_endpoint(
+    url: str, data: dict[str, str], *, auth: tuple[str, str] | None = None
+) -> tuple[int, dict]:
+    """POST a grant; the status and JSON body of an answer below 500 (an RFC 6749 error is
+    an answer too). No answer, a 5xx or a body that is not a JSON object: IdPortenUnavailable."""
+    try:
+        response = requests.post(url, data=data, auth=auth, timeout=timeouts())
+    except requests.RequestException as exc:
+        raise IdPortenUnavailable(f"token endpoint: {type(exc).__name__}") from exc
+    if response.status_code >= 500:
+        raise IdPortenUnavailable(f"token endpoint: HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        raise IdPortenUnavailable("token endpoint: not JSON") from None
+    if not isinstance(body, dict):
+        raise IdPortenUnavailable("token endpoint: not a JSON object")
+    return response.status_code, body

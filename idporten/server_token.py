@@ -13,13 +13,12 @@ import time
 import uuid
 
 import jwt
-import requests
 from django.conf import settings
 from django.core.cache import cache
 
 from idporten.credentials import CredentialsError, enterprise_credentials
 from idporten.discovery import provider_metadata
-from idporten.http import IdPortenUnavailable, timeouts
+from idporten.http import IdPortenUnavailable, post_to_token_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -59,22 +58,13 @@ def assertion_for(*, scope: str, now: float | None = None) -> str:
 
 def _fetch(scope: str) -> tuple[str, int]:
     try:
-        response = requests.post(
-            provider_metadata().token_endpoint,
-            data={"grant_type": GRANT_TYPE, "assertion": assertion_for(scope=scope)},
-            timeout=timeouts(),
-        )
+        assertion = assertion_for(scope=scope)
     except CredentialsError as exc:
         raise ServerTokenUnavailable(str(exc)) from exc
-    except requests.RequestException as exc:
-        raise IdPortenUnavailable(f"token endpoint: {type(exc).__name__}") from exc
-    if response.status_code >= 500:
-        raise IdPortenUnavailable(f"token endpoint: HTTP {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        raise IdPortenUnavailable("token endpoint: not JSON") from None
-    if response.status_code != 200 or not isinstance(body.get("access_token"), str):
+    status, body = post_to_token_endpoint(
+        provider_metadata().token_endpoint, {"grant_type": GRANT_TYPE, "assertion": assertion}
+    )
+    if status != 200 or not isinstance(body.get("access_token"), str):
         # invalid_grant, invalid_scope ...: our configuration or certificate, not the citizen.
         logger.error(
             "event=server_token_refused error=%s description=%s",

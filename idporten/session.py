@@ -12,14 +12,13 @@ import time
 from dataclasses import dataclass
 from importlib import import_module
 
-import requests
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from idporten.discovery import provider_metadata
-from idporten.http import IdPortenUnavailable, timeouts
+from idporten.http import IdPortenUnavailable, post_to_token_endpoint
 from idporten.types import LevelOfAssurance, level_of
 
 logger = logging.getLogger(__name__)
@@ -143,22 +142,12 @@ def _usable(tokens: dict, refused: str | None) -> bool:
 def _refresh(session: SessionBase, tokens: dict) -> dict:
     if not tokens.get("refresh_token"):
         raise ReauthenticationRequired("no refresh token")
-    try:
-        response = requests.post(
-            provider_metadata().token_endpoint,
-            data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
-            auth=(settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET),
-            timeout=timeouts(),
-        )
-    except requests.RequestException as exc:
-        raise IdPortenUnavailable(f"token refresh: {type(exc).__name__}") from exc
-    if response.status_code >= 500:
-        raise IdPortenUnavailable(f"token refresh: HTTP {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        raise IdPortenUnavailable("token refresh: not JSON") from None
-    if response.status_code != 200 or "access_token" not in body:
+    status, body = post_to_token_endpoint(
+        provider_metadata().token_endpoint,
+        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        auth=(settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET),
+    )
+    if status != 200 or "access_token" not in body:
         # invalid_grant: expired, revoked or past the authorization's lifetime.
         logger.info("event=token_refresh_refused error=%s", body.get("error", "unknown"))
         raise ReauthenticationRequired("refresh refused")

@@ -84,7 +84,7 @@ def test_login_details_are_kept_for_the_pages():
 
 def test_a_fresh_access_token_is_used_as_it_is():
     request = logged_in_request()
-    with mock.patch("idporten.session.requests.post") as post:
+    with mock.patch("idporten.http.requests.post") as post:
         assert access_token(request) == "access-1"
     post.assert_not_called()
 
@@ -92,7 +92,7 @@ def test_a_fresh_access_token_is_used_as_it_is():
 def test_a_token_about_to_expire_is_refreshed_and_the_refresh_token_rotated():
     request = logged_in_request(expires_in=10)
     answer = token_answer(200, token_response(2))
-    with mock.patch("idporten.session.requests.post", return_value=answer) as post:
+    with mock.patch("idporten.http.requests.post", return_value=answer) as post:
         assert access_token(request) == "access-2"
     sent = post.call_args
     assert sent.args[0] == METADATA.token_endpoint
@@ -108,7 +108,7 @@ def test_a_refused_refresh_means_logging_in_again():
     request = logged_in_request(expires_in=10)
     answer = token_answer(400, {"error": "invalid_grant"})
     with (
-        mock.patch("idporten.session.requests.post", return_value=answer),
+        mock.patch("idporten.http.requests.post", return_value=answer),
         pytest.raises(ReauthenticationRequired),
     ):
         access_token(request)
@@ -131,7 +131,7 @@ def not_json() -> mock.Mock:
 )
 def test_an_unreachable_op_during_refresh_is_reported_as_unavailable(post):
     request = logged_in_request(expires_in=10)
-    with mock.patch("idporten.session.requests.post", **post), pytest.raises(IdPortenUnavailable):
+    with mock.patch("idporten.http.requests.post", **post), pytest.raises(IdPortenUnavailable):
         access_token(request)
 
 
@@ -158,7 +158,7 @@ def test_two_requests_of_one_session_refresh_only_once():
         return token_answer(200, token_response(len(calls) + 1))
 
     results: list[str] = []
-    with mock.patch("idporten.session.requests.post", side_effect=slow_refresh):
+    with mock.patch("idporten.http.requests.post", side_effect=slow_refresh):
         threads = [
             threading.Thread(target=lambda r=r: results.append(access_token(r)))
             for r in (first, second)
