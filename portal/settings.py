@@ -30,6 +30,7 @@ from portal.env import (
     envstr,
     envurl,
 )
+from portal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -248,18 +249,7 @@ STORAGES = {
 # Logging: one line per event on stderr, with national identity numbers masked whatever
 # the message or its arguments contain.
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "line": {
-            "()": "portal.logging.MaskingFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        },
-    },
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
-    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
-}
+LOGGING = logging_config(LOG_LEVEL)
 
 # The name shown in the header and in every <title>, and who runs the service: the agency
 # whose ID-porten client this is, named on the accessibility and privacy pages.
