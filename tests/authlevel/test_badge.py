@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from authlevel.badge import Badge, badge_for
 from authlevel.types import AuthlevelLookup, UsedLevel
@@ -41,7 +42,9 @@ def test_badge_for_every_combination(used, temporary, current, expected):
 
 def render(badge: Badge, eid: str = "", level=None) -> str:
     template = Template("{% load authlevel_tags %}{% authlevel_badge badge eid level %}")
-    return template.render(Context({"badge": badge, "eid": eid, "level": level}))
+    # Outside a request nothing activates a language: say which, whatever ran before.
+    with translation.override("nb"):
+        return template.render(Context({"badge": badge, "eid": eid, "level": level}))
 
 
 @pytest.mark.parametrize(
