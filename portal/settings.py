@@ -147,7 +147,14 @@ if _environment.production and (
 IDPORTEN_ACR_VALUES = envchoice(
     "IDPORTEN_ACR_VALUES", Acr.SUBSTANTIAL, (Acr.SUBSTANTIAL, Acr.HIGH, Acr.LEVEL3, Acr.LEVEL4)
 )
-IDPORTEN_SCOPES = envstr("IDPORTEN_SCOPES", "openid profile idporten:user.log.all.read")
+# "all" reads /innlogginger/logg/idporten/all (every service; scope idporten:user.log.all.read),
+# "own" reads /innlogginger/logg/idporten (this agency's services; idporten:user.log.read).
+# The login asks for the scope the chosen endpoint needs, unless IDPORTEN_SCOPES says otherwise.
+LOGINHISTORY_ENDPOINT = envchoice("LOGINHISTORY_ENDPOINT", "all", ("all", "own"))
+_history_scope = {"all": "idporten:user.log.all.read", "own": "idporten:user.log.read"}
+IDPORTEN_SCOPES = envstr(
+    "IDPORTEN_SCOPES", f"openid profile {_history_scope[LOGINHISTORY_ENDPOINT]}"
+)
 IDPORTEN_AUTHLEVEL_BASE_URL = envstr(
     "IDPORTEN_AUTHLEVEL_BASE_URL", _environment.authlevel_base_url or ""
 )
@@ -258,9 +265,6 @@ AGENCY_NAME = envstr("AGENCY_NAME", "Digitaliseringsdirektoratet")
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "postmottak@digdir.no")
 
 # --- The login-history page (loginhistory/) ---
-# "all" reads /innlogginger/logg/idporten/all (every service; scope idporten:user.log.all.read),
-# "own" reads /innlogginger/logg/idporten (this agency's services; idporten:user.log.read).
-LOGINHISTORY_ENDPOINT = envchoice("LOGINHISTORY_ENDPOINT", "all", ("all", "own"))
 # How many logins to ask for (the API's maxhits). The emulator answers at most 1000.
 LOGINHISTORY_MAXHITS = envint("LOGINHISTORY_MAXHITS", 1000, minimum=1)
 # Paging, sorting and filtering reuse the fetched history for this long; "Oppdater" fetches anew.

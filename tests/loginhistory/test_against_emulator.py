@@ -200,3 +200,17 @@ class TestUpstreamErrors:
 
         assert response.status_code == 302
         assert response.headers["Location"] == "/logg-inn/?next=%2Fmin-side%2F"
+
+
+def test_the_own_endpoint_shows_only_this_agencys_services(portal: Portal, settings) -> None:
+    """LOGINHISTORY_ENDPOINT=own: the login asks for idporten:user.log.read, and the page
+    shows the logins to the agency's own organisation only."""
+    settings.LOGINHISTORY_ENDPOINT = "own"
+    settings.OIDC_RP_SCOPES = "openid profile idporten:user.log.read"
+    _, page = portal.login(pid=CITIZEN, eid="BankID")
+
+    own = [e for e in portal.emulator.login_events(CITIZEN) if e["orgno"] == "991825827"]
+    assert len(own) < len(portal.emulator.login_events(CITIZEN))
+    shown = rows(page)
+    assert summary(page) == f"Viser 1\N{EN DASH}{min(25, len(own))} av {len(own)} innlogginger"
+    assert shown and all("991825827" in row for row in shown)

@@ -124,3 +124,16 @@ def test_a_real_environment_with_its_client_starts():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "https://idporten.no"
+
+
+def test_the_default_scopes_follow_the_history_endpoint():
+    script = "from django.conf import settings as s; print(s.OIDC_RP_SCOPES)"
+    for endpoint, scope in (
+        ("all", "idporten:user.log.all.read"),
+        ("own", "idporten:user.log.read"),
+    ):
+        result = manage(
+            "shell", "-v", "0", "-c", script, DEBUG="true", LOGINHISTORY_ENDPOINT=endpoint
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["openid", "profile", scope]
