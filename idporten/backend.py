@@ -8,8 +8,6 @@ library's uncaught JWT errors, ends as a recorded LoginFailure instead of a 500.
 
 from __future__ import annotations
 
-import logging
-
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,8 +29,6 @@ from idporten.id_token import LoginCheckFailed, verify_id_token
 from idporten.session import store_login
 from idporten.types import LevelOfAssurance
 
-logger = logging.getLogger(__name__)
-
 
 class IdPortenBackend(OIDCAuthenticationBackend):
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -42,7 +38,6 @@ class IdPortenBackend(OIDCAuthenticationBackend):
         self.UserModel = get_user_model()
         self.OIDC_RP_CLIENT_ID = settings.IDPORTEN_CLIENT_ID
         self.OIDC_RP_CLIENT_SECRET = settings.IDPORTEN_CLIENT_SECRET
-        self.OIDC_RP_SIGN_ALGO = "RS256"
 
     @staticmethod
     def get_settings(attr: str, *args: object) -> object:

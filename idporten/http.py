@@ -14,10 +14,10 @@ def timeouts() -> tuple[float, float]:
     return (settings.IDPORTEN_CONNECT_TIMEOUT, settings.IDPORTEN_READ_TIMEOUT)
 
 
-def get_json(url: str, **kwargs: object) -> object:
+def get_json(url: str) -> object:
     """GET a JSON document; every failure to get one becomes IdPortenUnavailable."""
     try:
-        response = requests.get(url, timeout=timeouts(), **kwargs)  # type: ignore[arg-type]
+        response = requests.get(url, timeout=timeouts())
         response.raise_for_status()
         return response.json()
     except (requests.RequestException, ValueError) as exc:

@@ -179,8 +179,8 @@ IDPORTEN_CONNECT_TIMEOUT = envfloat("IDPORTEN_CONNECT_TIMEOUT", 3.0, minimum=0.1
 IDPORTEN_READ_TIMEOUT = envfloat("IDPORTEN_READ_TIMEOUT", 10.0, minimum=0.1)
 
 # mozilla-django-oidc, set deliberately: PKCE and nonce always, client secret in a Basic
-# header. Client, endpoints, RS256 and timeouts come from the settings above and discovery
-# (idporten.backend).
+# header. Client, endpoints and timeouts come from the settings above and discovery
+# (idporten.backend); ID tokens are verified, RS256 only, by idporten.id_token.
 AUTHENTICATION_BACKENDS = [
     "idporten.backend.IdPortenBackend",
     "django.contrib.auth.backends.ModelBackend",  # for the admin's own accounts
