@@ -12,10 +12,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from emulator.oauth import json_no_store
+from emulator.oauth import REALM, oauth_error
 from emulator.selectors import access_token_active
-
-REALM = "idporten-emulator"
 
 Claims = dict[str, Any]
 ProtectedView = Callable[..., HttpResponse]
@@ -32,9 +30,7 @@ class BearerTokenRefused(Exception):
     def response(self) -> JsonResponse:
         # RFC 6750 3: the reason goes in WWW-Authenticate; the JSON body repeats it for people
         # reading logs. Descriptions are fixed ASCII without quotes, as the header grammar needs.
-        response = json_no_store(
-            {"error": self.error, "error_description": self.description}, status=self.status
-        )
+        response = oauth_error(self.error, self.description, status=self.status)
         challenge = f'Bearer realm="{REALM}", error="{self.error}"'
         challenge += f', error_description="{self.description}"'
         if self.scope:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +33,8 @@ from emulator.pki import (
     has_digital_signature_usage,
     trusted_ca_load,
 )
-from emulator.selectors import client_get
-from emulator.services import GrantError
+from emulator.selectors import client_get, token_hash
+from emulator.services import GrantError, grant_type_check
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # "ID-porten godtar kun maks levetid på jwt'en til 120 sekunder (exp - iat <= 120)" (facts 4).
@@ -222,7 +221,7 @@ def _replay_key(claims: dict[str, Any], assertion: str) -> str:
     # Without a jti, "sammenligne en hash-verdi av jwt'en" (facts 4): the whole assertion.
     jti = claims.get("jti")
     material = f"jti:{jti}" if isinstance(jti, str) and jti else f"assertion:{assertion}"
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+    return token_hash(material)
 
 
 def assertion_spend(*, client: Client, replay_key: str, expires_at: datetime.datetime) -> None:
@@ -248,8 +247,7 @@ def assertion_verify(*, assertion: str) -> ServerAuthorization:
     client = client_get(client_id=claims["iss"])
     if client is None:
         raise _grant_error(f"Unknown client {claims['iss']!r} (the iss claim).")
-    if JWT_BEARER not in client.grant_types:
-        raise GrantError("unauthorized_client", f"The client may not use the {JWT_BEARER} grant.")
+    grant_type_check(client, JWT_BEARER)
     chain: list[x509.Certificate] = []
     if "x5c" in header:
         chain = _x5c_chain(header)
@@ -260,7 +258,8 @@ def assertion_verify(*, assertion: str) -> ServerAuthorization:
         key = _registered_key(client, header["kid"])
     _signature_verify(assertion, key)
     _audience_check(claims["aud"])
-    moment = epoch(now())
+    current = now()
+    moment = epoch(current)
     _lifetime_check(claims, moment)
     if chain:
         _certificate_check(chain, client)
@@ -268,7 +267,7 @@ def assertion_verify(*, assertion: str) -> ServerAuthorization:
     assertion_spend(
         client=client,
         replay_key=_replay_key(claims, assertion),
-        expires_at=now() + datetime.timedelta(seconds=claims["exp"] + CLOCK_SKEW - moment),
+        expires_at=current + datetime.timedelta(seconds=claims["exp"] + CLOCK_SKEW - moment),
     )
     return ServerAuthorization(
         client, AMR_ENTERPRISE_CERTIFICATE if chain else AMR_REGISTERED_KEY, claims["scope"]

@@ -6,7 +6,7 @@ import base64
 import binascii
 import hmac
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlencode
 
 from django.http import HttpRequest, JsonResponse
 
@@ -26,6 +26,17 @@ def json_no_store(data: Any, *, status: int = 200) -> JsonResponse:
     return response
 
 
+# The realm of every WWW-Authenticate challenge the emulator sends.
+REALM = "idporten-emulator"
+
+
+def with_query(uri: str, params: dict[str, str]) -> str:
+    """`uri` with `params` added to whatever query it already has."""
+    if not params:
+        return uri
+    return f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}"
+
+
 def oauth_error(error: str, description: str, *, status: int = 400) -> JsonResponse:
     return json_no_store({"error": error, "error_description": description}, status=status)
 
@@ -33,7 +44,7 @@ def oauth_error(error: str, description: str, *, status: int = 400) -> JsonRespo
 def invalid_client(description: str) -> JsonResponse:
     # RFC 6749 5.2: 401 with a WWW-Authenticate header naming the scheme the client may use.
     response = oauth_error("invalid_client", description, status=401)
-    response["WWW-Authenticate"] = 'Basic realm="idporten-emulator"'
+    response["WWW-Authenticate"] = f'Basic realm="{REALM}"'
     return response
 
 

@@ -23,7 +23,7 @@ from emulator.models import (
 
 
 def token_hash(value: str) -> str:
-    """Codes and refresh tokens are stored hashed, so a leaked database row cannot be replayed."""
+    """Codes, refresh tokens and used assertions are stored hashed: a leaked row replays nothing."""
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 

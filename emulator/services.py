@@ -72,6 +72,12 @@ class GrantError(Exception):
         self.description = description
 
 
+def grant_type_check(client: Client, grant_type: str) -> None:
+    """Raises GrantError unless the client is registered for the grant type."""
+    if grant_type not in client.grant_types:
+        raise GrantError("unauthorized_client", f"The client may not use the {grant_type} grant.")
+
+
 class ReplayDetected(Exception):
     def __init__(self, grant: Grant, description: str) -> None:
         super().__init__(description)

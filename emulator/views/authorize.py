@@ -7,8 +7,6 @@ post `pid` and `eid` to that URL without parsing any HTML.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from emulator.faults import fault_injectable, fault_take
 from emulator.forms import LEVEL_NAMES, TestIdLoginForm, level_description
 from emulator.models import Client, PendingAuthorization
+from emulator.oauth import with_query
 from emulator.personas import PERSONAS
 from emulator.pkce import pkce_challenge_is_well_formed
 from emulator.selectors import client_get, pending_authorization_get, sso_session_active
@@ -56,10 +55,9 @@ class AuthorizationError(Exception):
 def _redirect_to_client(
     redirect_uri: str, params: dict[str, str], *, issuer: str | None = None
 ) -> HttpResponseRedirect:
-    separator = "&" if "?" in redirect_uri else "?"
     # RFC 9207: the response names its issuer, so a client can tell mixed-up providers apart.
     params = {**params, "iss": issuer or settings.EMULATOR_ISSUER}
-    return HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode(params)}")
+    return HttpResponseRedirect(with_query(redirect_uri, params))
 
 
 def _error_redirect(redirect_uri: str, state: str, error: AuthorizationError) -> HttpResponse:

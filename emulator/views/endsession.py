@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from emulator.faults import fault_injectable
 from emulator.jose import verified_claims
 from emulator.models import Client, SsoSession
+from emulator.oauth import with_query
 from emulator.selectors import client_get, sso_session_active
 from emulator.services import sso_session_end
 from emulator.types import Endpoint
@@ -28,16 +28,10 @@ class LogoutRequestError(Exception):
     pass
 
 
-def _with_query(uri: str, params: dict[str, str]) -> str:
-    if not params:
-        return uri
-    return f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}"
-
-
 def _frontchannel_url(client: Client, sid: str) -> str:
     # iss and sid go only to clients registered with frontchannel_logout_session_required.
     if client.frontchannel_logout_session_required:
-        return _with_query(
+        return with_query(
             client.frontchannel_logout_uri, {"iss": settings.EMULATOR_ISSUER, "sid": sid}
         )
     return client.frontchannel_logout_uri
@@ -91,7 +85,7 @@ def endsession(request: HttpRequest) -> HttpResponse:
         if sso is not None and notified_client.frontchannel_logout_uri
     ]
     next_url = (
-        _with_query(post_logout_redirect_uri, {"state": state} if state else {})
+        with_query(post_logout_redirect_uri, {"state": state} if state else {})
         if post_logout_redirect_uri
         else ""
     )

@@ -8,11 +8,10 @@ from django.views.decorators.http import require_GET
 
 from emulator.faults import fault_injectable
 from emulator.keys import jwks
-from emulator.types import NEW_ACR, OLD_ACR, UI_LOCALES, ApiScope, Endpoint, Level
+from emulator.types import REQUESTABLE_ACR, UI_LOCALES, ApiScope, Endpoint
 
 
 def _metadata(issuer: str) -> dict[str, object]:
-    requestable = [Level.SUBSTANTIAL, Level.HIGH]
     return {
         "issuer": issuer,
         "authorization_endpoint": f"{issuer}/authorize",
@@ -53,8 +52,7 @@ def _metadata(issuer: str) -> dict[str, object]:
             "locale",
             "sid",
         ],
-        "acr_values_supported": [NEW_ACR[level] for level in requestable]
-        + [OLD_ACR[level] for level in requestable],
+        "acr_values_supported": list(REQUESTABLE_ACR),
         "ui_locales_supported": list(UI_LOCALES),
         "prompt_values_supported": ["login", "none"],
         "code_challenge_methods_supported": ["S256"],

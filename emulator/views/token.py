@@ -28,6 +28,7 @@ from emulator.selectors import access_token_active, refresh_token_active
 from emulator.services import (
     GrantError,
     code_redeem,
+    grant_type_check,
     refresh_token_issue,
     refresh_token_rotate,
     token_revoke,
@@ -50,12 +51,6 @@ def _token_response(*, grant: Grant, client_amr: str, with_id_token: bool) -> Js
     if "refresh_token" in grant.client.grant_types:
         body["refresh_token"] = refresh_token_issue(grant=grant)
     return json_no_store(body)
-
-
-def _grant_allowed(client: Client, grant_type: str) -> JsonResponse | None:
-    if grant_type in client.grant_types:
-        return None
-    return oauth_error("unauthorized_client", f"The client may not use the {grant_type} grant.")
 
 
 def _authorization_code_grant(request: HttpRequest, client: Client, method: str) -> JsonResponse:
@@ -108,9 +103,7 @@ def _secret_authenticated_grant(request: HttpRequest, grant_type: str) -> JsonRe
         client, method = client_authenticate(request)
     except ClientAuthenticationError as error:
         return invalid_client(str(error))
-    refused = _grant_allowed(client, grant_type)
-    if refused is not None:
-        return refused
+    grant_type_check(client, grant_type)
     return handler(request, client, method)
 
 
