@@ -155,17 +155,18 @@ def authorize(request: HttpRequest) -> HttpResponse:
     except AuthorizationError as error:
         return _error_redirect(redirect_uri, state, error)
 
-    prompt = params.get("prompt", "")
+    # Read as validated: a space-separated set, so "none none" is prompt=none too.
+    prompts = set(params.get("prompt", "").split())
     sso = sso_session_active(key=request.session.get(SSO_SESSION_KEY))
     sso_suffices = sso is not None and sso.level >= pending.level
-    if prompt == "none" and not sso_suffices:
+    if "none" in prompts and not sso_suffices:
         pending.delete()
         return _error_redirect(
             redirect_uri,
             state,
             AuthorizationError("login_required", "No single sign-on session at this level."),
         )
-    if sso is not None and sso_suffices and prompt != "login":
+    if sso_suffices and "login" not in prompts:
         code = authorization_complete(pending=pending, sso=sso, eid=FEDERATED)
         return _code_redirect(pending, code)
     return redirect("testid-login", key=pending.key)

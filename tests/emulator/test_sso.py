@@ -90,3 +90,16 @@ def test_activity_extends_the_session_but_not_beyond_120_minutes(emulator: Emula
     emulator.shift_clock(5 * 60)
 
     assert _silent(emulator, browser)["error"] == "login_required"
+
+
+def test_a_repeated_prompt_value_means_the_same_as_a_single_one(emulator: Emulator) -> None:
+    """prompt is a space-separated set: "none none" is none, "login login" is login."""
+    without_session = redirect_params(
+        authorize(emulator, requests.Session(), authorization_request(prompt="none none"))
+    )
+    assert without_session["error"] == "login_required"
+
+    browser = _logged_in_browser(emulator)
+    page = authorize(emulator, browser, authorization_request(prompt="login  login"))
+    assert page.status_code == 200
+    assert 'name="pid"' in page.text
