@@ -35,6 +35,15 @@ def _jti() -> str:
     return secrets.token_urlsafe(16)
 
 
+def _citizen_claims(grant: Grant) -> dict[str, Any]:
+    """Who logged in, as both tokens name them: sub (pairwise per client), pid and acr."""
+    return {
+        "sub": pairwise_sub(client_id=grant.client.client_id, pid=grant.pid),
+        "pid": grant.pid,
+        "acr": acr_name(Level(grant.level), old_vocabulary=grant.old_acr_vocabulary),
+    }
+
+
 def access_token_issue(*, grant: Grant, client_amr: str) -> tuple[str, int]:
     """A by-value (JWT) access token and its lifetime in seconds.
 
@@ -45,16 +54,9 @@ def access_token_issue(*, grant: Grant, client_amr: str) -> tuple[str, int]:
     issued = now()
     lifetime = client.access_token_lifetime
     expires = issued + datetime.timedelta(seconds=lifetime)
-    citizen: dict[str, Any] = {}
-    if grant.pid:
-        citizen = {
-            "sub": pairwise_sub(client_id=client.client_id, pid=grant.pid),
-            "pid": grant.pid,
-            "acr": acr_name(Level(grant.level), old_vocabulary=grant.old_acr_vocabulary),
-        }
     claims = {
         "iss": settings.EMULATOR_ISSUER,
-        **citizen,
+        **(_citizen_claims(grant) if grant.pid else {}),
         "scope": grant.scope,
         "client_id": client.client_id,
         "client_amr": client_amr,
@@ -76,9 +78,7 @@ def id_token_claims(*, grant: Grant) -> dict[str, Any]:
     claims: dict[str, Any] = {
         "iss": settings.EMULATOR_ISSUER,
         "aud": client.client_id,
-        "sub": pairwise_sub(client_id=client.client_id, pid=grant.pid),
-        "pid": grant.pid,
-        "acr": acr_name(Level(grant.level), old_vocabulary=grant.old_acr_vocabulary),
+        **_citizen_claims(grant),
         "amr": [grant.amr],
         "auth_time": epoch(grant.auth_time),
         "iat": epoch(issued),
