@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseworker.models import PreviewLookup
-from loginhistory.exports import spreadsheet_safe
+from portal.spreadsheets import spreadsheet_csv
 
 
 def _outcome_cells(lookup: PreviewLookup) -> list[str]:
@@ -21,10 +19,7 @@ def _outcome_cells(lookup: PreviewLookup) -> list[str]:
 
 
 def audit_log_as_csv(lookups: Iterable[PreviewLookup]) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # or Excel misreads the UTF-8 of names such as "Bjørn"
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    return spreadsheet_csv(
         [
             _("Record"),
             _("Time"),
@@ -35,18 +30,18 @@ def audit_log_as_csv(lookups: Iterable[PreviewLookup]) -> str:
             _("Reason or case reference"),
             _("Time of answer"),
             _("Answer"),
-        ]
+        ],
+        (
+            [
+                str(lookup.pk),
+                timezone.localtime(lookup.created_at).isoformat(),
+                str(lookup.caseworker_id),
+                lookup.caseworker_sub,
+                lookup.caseworker_name,
+                lookup.citizen_pid,
+                lookup.reason,
+                *_outcome_cells(lookup),
+            ]
+            for lookup in lookups
+        ),
     )
-    for lookup in lookups:
-        row = [
-            str(lookup.pk),
-            timezone.localtime(lookup.created_at).isoformat(),
-            str(lookup.caseworker_id),
-            lookup.caseworker_sub,
-            lookup.caseworker_name,
-            lookup.citizen_pid,
-            lookup.reason,
-            *_outcome_cells(lookup),
-        ]
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-    return out.getvalue()

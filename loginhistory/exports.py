@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
 from loginhistory.types import Login
-
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
-# (OWASP "CSV Injection"): a service name such as "=HYPERLINK(...)" must stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def spreadsheet_safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+from portal.spreadsheets import spreadsheet_csv
 
 
 def _as_item(login: Login) -> dict[str, str]:
@@ -32,16 +23,10 @@ def _as_item(login: Login) -> dict[str, str]:
 
 
 def logins_as_csv(logins: Sequence[Login]) -> str:
-    out = io.StringIO()
-    # A byte order mark, or Excel reads the UTF-8 of "DIREKTORATET FOR ØKONOMISTYRING" wrongly.
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [_("Time"), _("Service"), _("eID"), _("Integration id"), _("Organisation number")]
+    return spreadsheet_csv(
+        [_("Time"), _("Service"), _("eID"), _("Integration id"), _("Organisation number")],
+        (_as_item(login).values() for login in logins),
     )
-    for login in logins:
-        writer.writerow([spreadsheet_safe(value) for value in _as_item(login).values()])
-    return out.getvalue()
 
 
 def logins_as_json(logins: Sequence[Login]) -> str:
