@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from caseworker.forms import PID_ERRORS
 from caseworker.services import caseworker_grant_create, caseworker_grant_revoke
 from idporten.nin import InvalidNationalIdentityNumber, parse_national_identity_number
-from portal.logging import mask_national_identity_numbers
 
 
 class Command(BaseCommand):
@@ -29,7 +28,7 @@ class Command(BaseCommand):
             number = parse_national_identity_number(pid)
         except InvalidNationalIdentityNumber as exc:
             raise CommandError(str(PID_ERRORS[exc.reason])) from None
-        masked = mask_national_identity_numbers(number.value)
+        masked = number.masked()
         if revoke:
             revoked = caseworker_grant_revoke(pid=number.value)
             self.stdout.write(f"Revoked {masked}." if revoked else f"{masked} had no grant.")
