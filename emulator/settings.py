@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # One read of the clock offset per request (emulator/clock.py).
+    "emulator.clock.clock_middleware",
 ]
 
 ROOT_URLCONF = "emulator.urls"
