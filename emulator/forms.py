@@ -29,6 +29,13 @@ def level_description(level: Level) -> str:
     return str(_("substantial (level 3)"))
 
 
+def eid_label(eid: Eid) -> str:
+    """The TestID page's label of an eID: its name and the level it gives."""
+    # TestID's level is the tester's choice in the level field below.
+    level = level_description(eid.level) if eid.level else str(_("you choose the level below"))
+    return f"{eid.choice} \N{EN DASH} {level}"
+
+
 class TestIdLoginForm(forms.Form):
     pid = forms.CharField(
         label=_("National identity number (11 digits)"),
@@ -56,6 +63,8 @@ class TestIdLoginForm(forms.Form):
     def __init__(self, *args: Any, required_level: Level, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.required_level = required_level
+        # Labelled here, not in the class: the page's language is known only per request.
+        self.fields["eid"].choices = [(eid.choice, eid_label(eid)) for eid in EIDS]
 
     def clean_pid(self) -> str:
         try:

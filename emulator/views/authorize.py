@@ -226,6 +226,5 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
         "client": pending.client,
         "required_level": level_description(required),
         "personas": PERSONAS,
-        "eids": EIDS,
     }
     return render(request, "emulator/login.html", ctx, status=status)

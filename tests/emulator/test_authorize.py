@@ -120,6 +120,55 @@ def test_it_accepts_d_numbers_and_synthetic_numbers(emulator: Emulator) -> None:
     assert claims["pid"] == "41890110183"
 
 
+# The TestID page's eIDs by the level they give ("choose": TestID, the tester picks).
+EID_LEVELS = [
+    ("TestID", "choose"),
+    ("MinID", "substantial"),
+    ("BankID", "high"),
+    ("BankID mobil", "high"),
+    ("Buypass", "high"),
+    ("Commfides", "high"),
+]
+
+
+@pytest.mark.parametrize(
+    ("ui_locales", "levels"),
+    [
+        (
+            "en",
+            {
+                "choose": "you choose the level below",
+                "substantial": "substantial (level 3)",
+                "high": "high (level 4)",
+            },
+        ),
+        (
+            "nb",
+            {
+                "choose": "du velger nivået nedenfor",
+                "substantial": "betydelig (nivå 3)",
+                "high": "høyt (nivå 4)",
+            },
+        ),
+        (
+            "nn",
+            {
+                "choose": "du vel nivået nedanfor",
+                "substantial": "betydeleg (nivå 3)",
+                "high": "høgt (nivå 4)",
+            },
+        ),
+    ],
+)
+def test_it_labels_every_eid_with_its_level_in_the_page_language(
+    emulator: Emulator, ui_locales: str, levels: dict[str, str]
+) -> None:
+    page = _authorize(emulator, ui_locales=ui_locales)
+
+    for index, (eid, level) in enumerate(EID_LEVELS):
+        assert f'for="id_eid_{index}">{eid} \N{EN DASH} {levels[level]}</label>' in page.text
+
+
 def test_it_refuses_an_eid_below_the_requested_level_and_explains_why(
     emulator: Emulator,
 ) -> None:
