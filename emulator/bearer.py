@@ -1,4 +1,4 @@
-"""The bearer-token check of the emulator's APIs (RFC 6750), shared by authlevel and login history.
+"""The bearer-token check of the emulator's resources (RFC 6750): /userinfo and the two APIs.
 
 A token passes when the emulator signed it with a published key, it has not expired at the
 emulator's clock, neither it nor its grant is revoked, and it carries the API's scope.
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from emulator.models import AccessToken
 from emulator.oauth import REALM, oauth_error
 from emulator.selectors import access_token_active
 
@@ -43,8 +44,10 @@ def _invalid_token(description: str) -> BearerTokenRefused:
     return BearerTokenRefused(status=401, error="invalid_token", description=description)
 
 
-def bearer_claims(request: HttpRequest, *, scope: str, user_bound: bool = False) -> Claims:
-    """The claims of the request's bearer token, or BearerTokenRefused.
+def bearer_token(
+    request: HttpRequest, *, scope: str, user_bound: bool = False
+) -> tuple[Claims, AccessToken]:
+    """The claims and record of the request's bearer token, or BearerTokenRefused.
 
     A user-bound token is one issued to a logged-in citizen: it has `pid`. A server token from
     the JWT grant has none, and an API that answers about "the logged-in user" must refuse it.
@@ -56,7 +59,7 @@ def bearer_claims(request: HttpRequest, *, scope: str, user_bound: bool = False)
     active = access_token_active(token=token)
     if active is None:
         raise _invalid_token("The access token is invalid, expired or revoked.")
-    claims, _ = active
+    claims, record = active
     if scope not in str(claims.get("scope", "")).split():
         raise BearerTokenRefused(
             status=403,
@@ -71,19 +74,19 @@ def bearer_claims(request: HttpRequest, *, scope: str, user_bound: bool = False)
             description="The access token must belong to a logged-in user; it has no pid.",
             scope=scope,
         )
-    return claims
+    return claims, record
 
 
 def bearer_protected(
     *, scope: str, user_bound: bool = False
 ) -> Callable[[ProtectedView], Callable[..., HttpResponse]]:
-    """Call the view as view(request, claims, ...) only for a token that passes bearer_claims."""
+    """Call the view as view(request, claims, ...) only for a token that passes bearer_token."""
 
     def decorate(view: ProtectedView) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                claims = bearer_claims(request, scope=scope, user_bound=user_bound)
+                claims, _ = bearer_token(request, scope=scope, user_bound=user_bound)
             except BearerTokenRefused as refused:
                 return refused.response()
             return view(request, claims, *args, **kwargs)

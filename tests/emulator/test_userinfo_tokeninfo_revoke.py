@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.emulator.support import NAV_DEMO_CLIENT, PORTAL_CLIENT, Emulator, decode_verified
+from tests.emulator.api_support import assert_bearer_refused
+from tests.emulator.support import (
+    NAV_DEMO_CLIENT,
+    PORTAL_CLIENT,
+    Emulator,
+    decode_verified,
+    server_token,
+)
 
 
 def _userinfo(emulator: Emulator, access_token: str) -> requests.Response:
@@ -41,8 +48,9 @@ def test_userinfo_refuses_a_missing_or_bad_token_with_401(
 
     response = requests.get(f"{emulator.url}/userinfo", headers=headers, timeout=5)
 
-    assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    # The APIs' one shape (emulator/bearer.py): the error in WWW-Authenticate and the body.
+    assert_bearer_refused(response, 401, "invalid_token")
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_userinfo_refuses_an_expired_access_token(emulator: Emulator) -> None:
@@ -51,8 +59,7 @@ def test_userinfo_refuses_an_expired_access_token(emulator: Emulator) -> None:
 
     response = _userinfo(emulator, tokens["access_token"])
 
-    assert response.status_code == 401
-    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+    assert_bearer_refused(response, 401, "invalid_token")
 
 
 def test_userinfo_needs_the_profile_scope(emulator: Emulator) -> None:
@@ -60,8 +67,14 @@ def test_userinfo_needs_the_profile_scope(emulator: Emulator) -> None:
 
     response = _userinfo(emulator, tokens["access_token"])
 
-    assert response.status_code == 403
-    assert response.json()["error"] == "insufficient_scope"
+    assert_bearer_refused(response, 403, "insufficient_scope")
+    assert 'scope="profile"' in response.headers["WWW-Authenticate"]
+
+
+def test_userinfo_refuses_a_server_token(emulator: Emulator) -> None:
+    response = _userinfo(emulator, server_token(emulator))
+
+    assert_bearer_refused(response, 403, "insufficient_scope")
 
 
 def test_tokeninfo_describes_a_live_access_token(emulator: Emulator) -> None:
