@@ -64,7 +64,7 @@ class ClientDefinitionError(ValueError):
 
 
 class GrantError(Exception):
-    """An RFC 6749 section 5.2 error of the token endpoint."""
+    """An RFC 6749 section 5.2 error of the token endpoint (and of revocation, RFC 7009 2.2.1)."""
 
     def __init__(self, error: str, description: str) -> None:
         super().__init__(description)
@@ -309,16 +309,28 @@ def access_token_record(*, grant: Grant, jti: str, expires_at: datetime.datetime
     AccessToken.objects.create(grant=grant, jti=jti, expires_at=expires_at)
 
 
+def _issued_to_another_client() -> GrantError:
+    # RFC 7009 2.1: the request is refused, in RFC 6749 5.2's terms (2.2.1), whose invalid_grant
+    # names "issued to another client".
+    return GrantError("invalid_grant", "The token was issued to another client.")
+
+
 def token_revoke(*, client: Client, token: str) -> None:
-    """RFC 7009: revoke an access or refresh token of this client; unknown tokens are ignored."""
-    refresh = RefreshToken.objects.filter(
-        token_hash=token_hash(token), grant__client=client
-    ).first()
+    """RFC 7009: revoke an access or refresh token of this client. Unknown tokens are ignored
+    (2.2); another client's are left alone and refused with GrantError (2.1)."""
+    refresh = (
+        RefreshToken.objects.select_related("grant").filter(token_hash=token_hash(token)).first()
+    )
     if refresh is not None:
+        if refresh.grant.client_id != client.pk:
+            raise _issued_to_another_client()
         grant_revoke(grant=refresh.grant)
         return
     claims = verified_claims(token)
-    if claims and claims.get("client_id") == client.client_id:
-        AccessToken.objects.filter(jti=claims.get("jti"), revoked_at__isnull=True).update(
-            revoked_at=now()
-        )
+    if not claims or "client_id" not in claims:  # not an access token the emulator signed
+        return
+    if claims["client_id"] != client.client_id:
+        raise _issued_to_another_client()
+    AccessToken.objects.filter(jti=claims.get("jti"), revoked_at__isnull=True).update(
+        revoked_at=now()
+    )

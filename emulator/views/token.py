@@ -197,6 +197,9 @@ def tokeninfo(client: Client, token: str) -> JsonResponse:
 
 @_token_management_endpoint(Endpoint.REVOKE)
 def revoke(client: Client, token: str) -> JsonResponse:
-    token_revoke(client=client, token=token)
+    try:
+        token_revoke(client=client, token=token)
+    except GrantError as error:
+        return oauth_error(error.error, error.description)
     # RFC 7009 2.2: the same empty 200 whether or not the token was known.
     return json_no_store({})

@@ -149,3 +149,33 @@ def test_revoking_an_unknown_token_is_a_quiet_success(emulator: Emulator) -> Non
     response = _post(emulator, "revoke", token="never-issued")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["access_token", "refresh_token"])
+def test_revoking_another_clients_token_is_refused_and_leaves_it_alone(
+    emulator: Emulator, kind: str
+) -> None:
+    tokens = emulator.code_flow().tokens
+
+    response = _post(emulator, "revoke", client=NAV_DEMO_CLIENT, token=tokens[kind])
+
+    # RFC 7009 2.1: refused, in RFC 6749 5.2's shape (2.2.1).
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "The token was issued to another client.",
+    }
+    assert response.headers["Cache-Control"] == "no-store"
+    assert _userinfo(emulator, tokens["access_token"]).status_code == 200
+    refreshed = _post(
+        emulator, "token", grant_type="refresh_token", refresh_token=tokens["refresh_token"]
+    )
+    assert refreshed.status_code == 200
+
+
+def test_revoking_an_id_token_is_a_quiet_success_that_changes_nothing(emulator: Emulator) -> None:
+    tokens = emulator.code_flow().tokens
+
+    assert _post(emulator, "revoke", token=tokens["id_token"]).status_code == 200
+
+    assert _userinfo(emulator, tokens["access_token"]).status_code == 200
