@@ -144,7 +144,8 @@ class HistoryFilterForm(forms.Form):
 
     @property
     def page_size(self) -> int:
-        return self.cleaned_data["antall"] if self.is_valid() else DEFAULT_PAGE_SIZE
+        """Of a valid form."""
+        return self.cleaned_data["antall"]
 
     @property
     def has_filter_input(self) -> bool:

@@ -4,34 +4,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from loginhistory.forms import HistoryFilterForm
+from loginhistory.history import History, HistoryRows
 from loginhistory.selectors import distinct_values, logins_filtered
 from loginhistory.tables import LoginTable
-from loginhistory.types import Login
 
 
 @dataclass
 class FilteredHistory:
     form: HistoryFilterForm
     # None when the form is invalid: the page then shows the errors, not a guess.
-    logins: list[Login] | None
+    logins: HistoryRows | None
 
 
-def history_filtered(*, request: HttpRequest, logins: list[Login]) -> FilteredHistory:
-    eids, services = distinct_values(logins)
+def history_filtered(*, request: HttpRequest, history: History) -> FilteredHistory:
+    eids, services = distinct_values(history)
     form = HistoryFilterForm(request.GET, eids=eids, services=services, today=timezone.localdate())
     if not form.is_valid():
         return FilteredHistory(form=form, logins=None)
-    return FilteredHistory(form=form, logins=logins_filtered(logins, form.criteria()))
+    return FilteredHistory(form=form, logins=logins_filtered(history, form.criteria()))
 
 
-def history_table(*, request: HttpRequest, history: FilteredHistory) -> LoginTable:
-    """Sorted and paged by django-tables2 from the query (sortering, side); a page beyond the
-    end shows the last page."""
-    table = LoginTable(history.logins or [])
-    RequestConfig(request, paginate={"per_page": history.form.page_size}).configure(table)
+class EdgePaginator(Paginator):
+    """Every page number shows a page: one before the first shows the first, one beyond the
+    end the last (a kept link to page 9 still works once a filter leaves three pages), and
+    anything that is not a number the first."""
+
+    def validate_number(self, number: object) -> int:
+        try:
+            wanted = int(number)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            wanted = 1
+        return min(max(wanted, 1), self.num_pages)
+
+
+def sorted_table(*, request: HttpRequest, logins: HistoryRows) -> LoginTable:
+    """The table over the filtered logins, sorted as the query asks (sortering)."""
+    table = LoginTable(logins)
+    RequestConfig(request, paginate=False).configure(table)
+    return table
+
+
+def history_table(*, request: HttpRequest, logins: HistoryRows, page_size: int) -> LoginTable:
+    """The sorted table's page that the query asks for (side), of the form's page size."""
+    table = sorted_table(request=request, logins=logins)
+    table.paginate(
+        paginator_class=EdgePaginator,
+        per_page=page_size,
+        page=request.GET.get(table.prefixed_page_field, 1),
+    )
     return table

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import secrets
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Sequence
+import itertools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,7 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from loginhistory.client import history_fetch
-from loginhistory.types import Login
+from loginhistory.history import History, HistoryRows, day_end, day_start
 
 
 def history_cache_key(request: HttpRequest) -> str | None:
@@ -25,51 +22,20 @@ def history_cache_key(request: HttpRequest) -> str | None:
     session_key = request.session.session_key
     if not session_key:
         return None
-    return "loginhistory:" + hashlib.sha256(session_key.encode()).hexdigest()
+    # Versioned: a deploy that changes History must not read what the old code cached.
+    return "loginhistory:v2:" + hashlib.sha256(session_key.encode()).hexdigest()
 
 
-# Reading 10,000 logins back from the cache (unpickling, then building the named tuples) took
-# longer than the whole rest of the page, so each process also keeps the lists it built last,
-# under the random stamp of the fetch they came from. The shared cache stays the truth: a
-# list is reused only while the cache still holds the same stamp for that session, so
-# "Oppdater" and expiry work across processes and machines.
-_BUILT: OrderedDict[str, tuple[str, list[Login]]] = OrderedDict()
-_BUILT_MAX = 16
-_BUILT_LOCK = threading.Lock()
-
-
-def login_history_for_session(*, request: HttpRequest) -> list[Login]:
+def login_history_for_session(*, request: HttpRequest) -> History:
     """The citizen's logins, newest first; fetched at most once per LOGINHISTORY_CACHE_SECONDS,
     so that paging, sorting and filtering do not call the API again."""
     key = history_cache_key(request)
-    if key is None:
-        return history_fetch(request)
-    stamp = cache.get(f"{key}:stamp")
-    if stamp is not None:
-        with _BUILT_LOCK:
-            built = _BUILT.get(key)
-        if built is not None and built[0] == stamp:
-            return built[1]
-        rows = cache.get(f"{key}:rows")
-        if rows is not None:
-            return _remember(key, stamp, list(map(Login._make, rows)))
-    logins = history_fetch(request)
-    stamp = secrets.token_hex(8)
-    # As plain tuples, which unpickle several times faster than named ones.
-    rows = [tuple(login) for login in logins]
-    cache.set_many(
-        {f"{key}:rows": rows, f"{key}:stamp": stamp}, settings.LOGINHISTORY_CACHE_SECONDS
-    )
-    return _remember(key, stamp, logins)
-
-
-def _remember(key: str, stamp: str, logins: list[Login]) -> list[Login]:
-    with _BUILT_LOCK:
-        _BUILT[key] = (stamp, logins)
-        _BUILT.move_to_end(key)
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
-    return logins
+    history = cache.get(key) if key else None
+    if history is None:
+        history = History(history_fetch(request))
+        if key:
+            cache.set(key, history, settings.LOGINHISTORY_CACHE_SECONDS)
+    return history
 
 
 @dataclass(frozen=True)
@@ -87,19 +53,28 @@ class HistoryFilter:
         return self != HistoryFilter()
 
 
-def logins_filtered(logins: Sequence[Login], criteria: HistoryFilter) -> list[Login]:
-    if not criteria.active:
-        return list(logins)
+def logins_filtered(history: History, criteria: HistoryFilter) -> HistoryRows:
+    """The rows that match, newest first. The period is one run of rows (the history is in
+    time order); the other criteria are checked row by row on the columns' indexes."""
+    rows = history.rows_between(
+        None if criteria.date_from is None else day_start(criteria.date_from),
+        None if criteria.date_to is None else day_end(criteria.date_to),
+    )
     text = criteria.text.casefold()
-    return [
-        login
-        for login in logins
-        if (criteria.date_from is None or login.time.date() >= criteria.date_from)
-        and (criteria.date_to is None or login.time.date() <= criteria.date_to)
-        and (not criteria.eids or login.eid in criteria.eids)
-        and (not criteria.services or login.service in criteria.services)
-        and (not text or text in login.service.casefold())
+    checks = [
+        (column, history.indexes_of(values))
+        for column, values in (
+            (history.eid, criteria.eids),
+            (history.service, criteria.services),
+        )
+        if values
     ]
+    if text:
+        matching = (name for name in history.distinct("service") if text in name.casefold())
+        checks.append((history.service, history.indexes_of(matching)))
+    for column, wanted in checks:
+        rows = [row for row in rows if column[row] in wanted]
+    return HistoryRows(history, rows)
 
 
 @dataclass(frozen=True)
@@ -108,26 +83,29 @@ class MonthCount:
     count: int
 
 
-def logins_per_month(logins: Sequence[Login], *, today: datetime.date) -> list[MonthCount]:
+def logins_per_month(history: History, *, today: datetime.date) -> list[MonthCount]:
     """The last twelve months, this one included, oldest first, months without logins too."""
-    months = []
-    year, month = today.year, today.month
-    for _ in range(12):
-        months.append(datetime.date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    months.reverse()
-    counts = Counter((login.time.year, login.time.month) for login in logins)
-    return [MonthCount(month=m, count=counts[(m.year, m.month)]) for m in months]
+    # The first days of the twelve months and of the next one, which ends the last.
+    starts = [_first_of_month(today, months_later=delta) for delta in range(-11, 2)]
+    return [
+        MonthCount(month=start, count=len(history.rows_between(day_start(start), day_start(end))))
+        for start, end in itertools.pairwise(starts)
+    ]
 
 
-def logins_per_eid(logins: Sequence[Login]) -> list[tuple[str, int]]:
+def _first_of_month(day: datetime.date, *, months_later: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months_later, 12)
+    return datetime.date(year, month + 1, 1)
+
+
+def logins_per_eid(history: History) -> list[tuple[str, int]]:
     """Most used first; ties in alphabetical order."""
-    counts = Counter(login.eid for login in logins)
+    counts = history.counts("eid")
     return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
 
 
-def distinct_values(logins: Sequence[Login]) -> tuple[list[str], list[str]]:
+def distinct_values(history: History) -> tuple[list[str], list[str]]:
     """The eIDs and the services that occur in the history, for the filter's choices."""
-    eids = sorted({login.eid for login in logins}, key=str.casefold)
-    services = sorted({login.service for login in logins}, key=str.casefold)
+    eids = sorted(history.distinct("eid"), key=str.casefold)
+    services = sorted(history.distinct("service"), key=str.casefold)
     return eids, services

@@ -12,5 +12,4 @@ def login_history_forget(*, request: HttpRequest) -> None:
     """Drop the cached copy, so that the next page view fetches the history afresh."""
     key = history_cache_key(request)
     if key:
-        # Without the stamp no process reuses what it built from the old copy either.
-        cache.delete_many([f"{key}:stamp", f"{key}:rows"])
+        cache.delete(key)

@@ -21,7 +21,7 @@ from idporten.types import LevelOfAssurance
 from loginhistory.chart import chart_bars
 from loginhistory.client import HistoryNotOffered, HistoryUnavailable
 from loginhistory.exports import logins_as_csv, logins_as_json
-from loginhistory.page import history_filtered, history_table
+from loginhistory.page import history_filtered, history_table, sorted_table
 from loginhistory.selectors import login_history_for_session, logins_per_eid, logins_per_month
 from loginhistory.services import login_history_forget
 
@@ -40,7 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     with ThreadPoolExecutor(max_workers=1) as beside:
         badge = beside.submit(citizen_badge, request)
         try:
-            logins = login_history_for_session(request=request)
+            history = login_history_for_session(request=request)
             problem = None
         except HistoryNotOffered:
             problem = "not_offered"
@@ -56,18 +56,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     if problem:
         return render(request, TEMPLATE, {**ctx, "problem": problem})
 
-    history = history_filtered(request=request, logins=logins)
+    filtered = history_filtered(request=request, history=history)
     ctx.update(
-        form=history.form,
-        total=len(logins),
-        truncated=len(logins) >= settings.LOGINHISTORY_MAXHITS,
-        bars=chart_bars(logins_per_month(logins, today=timezone.localdate())),
-        per_eid=logins_per_eid(logins),
+        form=filtered.form,
+        total=len(history),
+        truncated=len(history) >= settings.LOGINHISTORY_MAXHITS,
+        bars=chart_bars(logins_per_month(history, today=timezone.localdate())),
+        per_eid=logins_per_eid(history),
     )
-    if history.logins is None:
+    if filtered.logins is None:
         return render(request, TEMPLATE, ctx, status=400)
-    table = history_table(request=request, history=history)
-    ctx.update(table=table, filtered=history.form.criteria().active)
+    table = history_table(
+        request=request, logins=filtered.logins, page_size=filtered.form.page_size
+    )
+    ctx.update(table=table, filtered=filtered.form.criteria().active)
     return render(request, TEMPLATE, ctx)
 
 
@@ -84,25 +86,27 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
     try:
-        logins = login_history_for_session(request=request)
+        history = login_history_for_session(request=request)
     except (HistoryNotOffered, HistoryUnavailable):
         return HttpResponse(
             _("Your login history cannot be fetched just now. Try again in a few minutes."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )
-    history = history_filtered(request=request, logins=logins)
-    if history.logins is None:
-        errors = [f"{error}" for field in history.form.errors.values() for error in field]
+    filtered = history_filtered(request=request, history=history)
+    if filtered.logins is None:
+        errors = [f"{error}" for field in filtered.form.errors.values() for error in field]
         return HttpResponse(
             "\n".join([_("The filter is not valid:"), *errors]),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    # In the order the table showed them when the citizen chose to download.
+    logins = sorted_table(request=request, logins=filtered.logins).sorted_logins
     if extension == "csv":
-        body, content_type = logins_as_csv(history.logins), "text/csv; charset=utf-8"
+        body, content_type = logins_as_csv(logins), "text/csv; charset=utf-8"
     else:
-        body, content_type = logins_as_json(history.logins), "application/json"
+        body, content_type = logins_as_json(logins), "application/json"
     filename = f"innlogginger-{timezone.localdate().isoformat()}.{extension}"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

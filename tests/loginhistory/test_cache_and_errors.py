@@ -9,7 +9,6 @@ import pytest
 import requests
 from django.test import Client
 
-from loginhistory import selectors
 from tests.loginhistory.conftest import StubApi, days_ago, item, logged_in_client, text_of
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +23,6 @@ class TestTheCache:
         for query in ("", "side=2", "sortering=tjeneste", "sok=skatt", "eid=BankID"):
             assert citizen.get(f"/min-side/?{query}").status_code == 200
 
-        assert len(api.calls) == 1
-
-    def test_another_process_reads_the_shared_copy(self, citizen: Client, api: StubApi) -> None:
-        api.history([item(days_ago(1))])
-        citizen.get("/min-side/")
-        selectors._BUILT.clear()
-
-        assert "Viser 1\N{EN DASH}1 av 1 innlogging" in text_of(citizen.get("/min-side/"))
         assert len(api.calls) == 1
 
     def test_it_fetches_again_when_the_copy_has_expired(

@@ -110,6 +110,27 @@ def test_exports_hold_the_filtered_result_not_just_one_page(citizen: Client, api
     assert {login["eid"] for login in exported} == {"BankID"}
 
 
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["B", "C", "A"]),  # newest first, as the table shows it unsorted
+        ("tid", ["A", "C", "B"]),
+        ("tjeneste", ["A", "B", "C"]),
+        ("-tjeneste", ["C", "B", "A"]),
+    ],
+)
+def test_exports_keep_the_order_the_table_is_sorted_in(
+    citizen: Client, api: StubApi, sort: str, expected: list[str]
+) -> None:
+    api.history([item(days_ago(1), "B"), item(days_ago(2), "C"), item(days_ago(3), "A")])
+
+    exported = json.loads(citizen.get("/min-side/eksport.json", {"sortering": sort}).content)
+    csv_rows = citizen.get("/min-side/eksport.csv", {"sortering": sort}).content.decode()
+
+    assert [login["tjeneste"] for login in exported] == expected
+    assert [line.split(",")[1] for line in csv_rows.splitlines()[1:]] == expected
+
+
 def test_an_invalid_filter_gives_400_with_the_reason(citizen: Client, history: StubApi) -> None:
     response = citizen.get("/min-side/eksport.csv?fra=2025-02-30")
 

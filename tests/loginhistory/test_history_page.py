@@ -252,24 +252,32 @@ class TestPaging:
         assert services_shown(response) == [f"TJENESTE {day:04d}" for day in range(50, 60)]
         assert "Viser 51\N{EN DASH}60 av 60 innlogginger" in text_of(response)
 
-    @pytest.mark.parametrize("page", ["4", "99999999"])
-    def test_a_page_beyond_the_end_shows_the_last_page(
-        self, citizen: Client, api: StubApi, page: str
+    @pytest.mark.parametrize(
+        ("page", "shown"),
+        [
+            # Beyond the end: the last page.
+            ("4", "51\N{EN DASH}60"),
+            ("99999999", "51\N{EN DASH}60"),
+            # Before the first: the first page.
+            ("0", "1\N{EN DASH}25"),
+            ("-1", "1\N{EN DASH}25"),
+            ("-99999999", "1\N{EN DASH}25"),
+            # Not a page number: the first page.
+            ("abc", "1\N{EN DASH}25"),
+            ("", "1\N{EN DASH}25"),
+            ("1.5", "1\N{EN DASH}25"),
+            ("9" * 5000, "1\N{EN DASH}25"),
+        ],
+    )
+    def test_every_page_number_shows_a_page(
+        self, citizen: Client, api: StubApi, page: str, shown: str
     ) -> None:
         api.history(many(60))
 
-        response = citizen.get(f"/min-side/?side={page}")
+        response = citizen.get("/min-side/", {"side": page})
 
         assert response.status_code == 200
-        assert "Viser 51\N{EN DASH}60 av 60 innlogginger" in text_of(response)
-
-    @pytest.mark.parametrize("page", ["abc", "", "1.5"])
-    def test_a_page_that_is_not_a_number_shows_the_first(
-        self, citizen: Client, api: StubApi, page: str
-    ) -> None:
-        api.history(many(60))
-
-        assert "Viser 1\N{EN DASH}25 av 60" in text_of(citizen.get(f"/min-side/?side={page}"))
+        assert f"Viser {shown} av 60 innlogginger" in text_of(response)
 
     def test_the_current_page_is_marked_and_links_keep_the_filter(
         self, citizen: Client, api: StubApi
@@ -304,6 +312,7 @@ class TestFilters:
             (f"til={days_ago(3)[:10]}", 4),
             (f"fra={days_ago(20)[:10]}&til={days_ago(1)[:10]}", 3),
             (f"fra={days_ago(1)[:10]}&til={days_ago(1)[:10]}", 1),
+            ("fra=0001-01-01&til=9999-12-31", 6),
             ("eid=BankID", 1),
             ("eid=BankID&eid=MinID+PIN", 3),
             ("tjeneste=SKATTEETATEN", 3),
