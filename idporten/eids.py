@@ -1,26 +1,75 @@
-"""Human names for what ID-porten reports in `amr` (the eID used)."""
+"""The eIDs ID-porten names: in `amr` at login ("Minid-PIN", "BankID Mobil") and in the login
+log's `eid` ("MinID PIN", "BankID mobil", "BuyPass"). One table serves both spellings: what
+the citizen calls the product, its level, and whom to contact about it."""
 
 from __future__ import annotations
 
-# amr values seen on the old and new platforms, lower-cased, and the product they stand for.
-_PRODUCTS = {
-    "minid": "MinID",
-    "minid-pin": "MinID",
-    "minid-otc": "MinID",
-    "minid-app": "MinID app",
-    "minid passport": "MinID",
-    "bankid": "BankID",
-    "bankid mobil": "BankID mobil",
-    "bankid-mobil": "BankID mobil",
-    "buypass": "Buypass",
-    "buypass passport": "Buypass",
-    "commfides": "Commfides",
-    "testid": "TestID",
-    "eidas": "eIDAS",
-    "federated": "Federated",
+import enum
+from dataclasses import dataclass
+
+from idporten.types import LevelOfAssurance
+
+
+class Issuer(enum.StrEnum):
+    """Whom a citizen contacts about an eID they did not use; the help page has a part for
+    each (templates/portal/help.html, #not-you-<issuer>), and general advice (#not-you)."""
+
+    MINID = "minid"
+    BANKID = "bankid"
+    BUYPASS = "buypass"
+    COMMFIDES = "commfides"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class EidProduct:
+    name: str
+    # None when the name alone does not tell: TestID (the tester picks), eIDAS (the notified
+    # level of the foreign eID), the passport variants (UNCONFIRMED, facts section 5), and
+    # Federated (a single sign-on, no new authentication).
+    level: LevelOfAssurance | None
+    issuer: Issuer
+
+
+_MINID = EidProduct("MinID", LevelOfAssurance.SUBSTANTIAL, Issuer.MINID)
+_BANKID = EidProduct("BankID", LevelOfAssurance.HIGH, Issuer.BANKID)
+_BUYPASS = EidProduct("Buypass", LevelOfAssurance.HIGH, Issuer.BUYPASS)
+FEDERATED = "federated"
+
+# Lower-cased, with hyphens as spaces (see _key): the amr values of the old and new platforms
+# and the login log's names (idporten-facts sections 3.4 and 5).
+_PRODUCTS: dict[str, EidProduct] = {
+    "minid": _MINID,
+    "minid pin": _MINID,
+    "minid otc": _MINID,
+    "minid totp": _MINID,
+    "minid webauthn": _MINID,
+    "minid app": EidProduct("MinID app", LevelOfAssurance.SUBSTANTIAL, Issuer.MINID),
+    "minid passport": EidProduct("MinID", None, Issuer.MINID),
+    "bankid": _BANKID,
+    "bankid mobil": EidProduct("BankID mobil", LevelOfAssurance.HIGH, Issuer.BANKID),
+    "buypass": _BUYPASS,
+    "buypass passport": EidProduct("Buypass", None, Issuer.BUYPASS),
+    "commfides": EidProduct("Commfides", LevelOfAssurance.HIGH, Issuer.COMMFIDES),
+    "testid": EidProduct("TestID", None, Issuer.OTHER),
+    "eidas": EidProduct("eIDAS", None, Issuer.OTHER),
+    FEDERATED: EidProduct("Federated", None, Issuer.OTHER),
 }
 
 
-def eid_product(amr: str) -> str:
+def _key(eid: str) -> str:
+    return eid.strip().lower().replace("-", " ")
+
+
+def eid_info(eid: str) -> EidProduct:
+    """What is known of an eID; an unknown one keeps its own name, with no level or issuer."""
+    return _PRODUCTS.get(_key(eid)) or EidProduct(eid.strip(), None, Issuer.OTHER)
+
+
+def eid_product(eid: str) -> str:
     """The eID product's name; an unknown value is shown as ID-porten sent it."""
-    return _PRODUCTS.get(amr.strip().lower(), amr.strip())
+    return eid_info(eid).name
+
+
+def is_federated(eid: str) -> bool:
+    return _key(eid) == FEDERATED

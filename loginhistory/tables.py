@@ -15,9 +15,10 @@ from django.utils.translation import ngettext
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
+from idporten.eids import Issuer, eid_info, is_federated
 from idporten.types import LevelOfAssurance
 from loginhistory.history import HistoryRows
-from loginhistory.types import Issuer, Login, eid_info, is_federated
+from loginhistory.types import Login
 
 TAG = '<span class="ds-tag" data-color="{}" data-size="sm">{}</span>'
 
