@@ -114,15 +114,6 @@ class HistoryFilterForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "ds-input"
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        # Each field with an error points at its message, which the template gives this id.
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"{name}-error"}
-                )
-
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         date_from, date_to = cleaned.get("fra"), cleaned.get("til")

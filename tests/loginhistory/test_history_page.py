@@ -413,8 +413,11 @@ class TestBadFilterInput:
         assert re.search(
             rf'<a class="ds-link" href="#id_{field}">[^<]*{re.escape(message)}', summary.group(0)
         )
-        assert f'id="{field}-error"' in html
-        assert re.search(rf'aria-describedby="{field}-error"', html)
+        # The input (or the fieldset of a group of choices) is described by its error.
+        assert f'id="id_{field}_error"' in html
+        described = re.search(rf'<[^>]* id="id_{field}"[^>]*>', html)
+        assert described is not None
+        assert f'aria-describedby="id_{field}_error"' in described.group(0)
         assert table_rows(response) == []
         assert "Du er logget inn med BankID" in text_of(response)
 
@@ -423,7 +426,7 @@ class TestBadFilterInput:
     ) -> None:
         html = citizen.get("/min-side/?eid=" + "x" * 10000).content.decode()
 
-        message = re.search(r'id="eid-error">([^<]*)<', html)
+        message = re.search(r'id="id_eid_error">([^<]*)<', html)
         assert message is not None
         assert message.group(1) == "Velg blant eID-ene i historikken din."
 
