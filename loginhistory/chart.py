@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from loginhistory.selectors import MonthCount
 
 WIDTH = 600
+HEIGHT = 200
 BAR_AREA_TOP = 24  # room for the count above the tallest bar
 BASELINE = 170
+MONTH_LABEL_Y = 190  # the month's name, below the axis
+COUNT_GAP = 6  # between a bar's top and its count
 SLOT = WIDTH // 12
 BAR_WIDTH = 34
 
@@ -20,16 +23,37 @@ class Bar:
     y: int
     height: int
     label_x: int
+    count_y: int
 
 
-def chart_bars(months: list[MonthCount]) -> list[Bar]:
-    """SVG geometry: heights relative to the busiest month; an empty month has no bar."""
+@dataclass(frozen=True)
+class Chart:
+    """The SVG's geometry; the template only places what is here."""
+
+    bars: list[Bar]
+    width: int = WIDTH
+    height: int = HEIGHT
+    baseline: int = BASELINE
+    bar_width: int = BAR_WIDTH
+    month_label_y: int = MONTH_LABEL_Y
+
+
+def month_chart(months: list[MonthCount]) -> Chart:
+    """Heights relative to the busiest month; an empty month has no bar."""
     busiest = max((m.count for m in months), default=0) or 1
     bars = []
     for index, month in enumerate(months):
         height = round(month.count / busiest * (BASELINE - BAR_AREA_TOP))
         x = index * SLOT + (SLOT - BAR_WIDTH) // 2
+        y = BASELINE - height
         bars.append(
-            Bar(month=month, x=x, y=BASELINE - height, height=height, label_x=x + BAR_WIDTH // 2)
+            Bar(
+                month=month,
+                x=x,
+                y=y,
+                height=height,
+                label_x=x + BAR_WIDTH // 2,
+                count_y=y - COUNT_GAP,
+            )
         )
-    return bars
+    return Chart(bars=bars)

@@ -18,7 +18,7 @@ from idporten.decorators import login_required_at
 from idporten.eids import eid_product
 from idporten.session import login_details
 from idporten.types import LevelOfAssurance
-from loginhistory.chart import chart_bars
+from loginhistory.chart import month_chart
 from loginhistory.client import HistoryNotOffered, HistoryUnavailable
 from loginhistory.exports import logins_as_csv, logins_as_json
 from loginhistory.page import history_filtered, history_table, sorted_table
@@ -61,7 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         form=filtered.form,
         total=len(history),
         truncated=len(history) >= settings.LOGINHISTORY_MAXHITS,
-        bars=chart_bars(logins_per_month(history, today=timezone.localdate())),
+        chart=month_chart(logins_per_month(history, today=timezone.localdate())),
         per_eid=logins_per_eid(history),
     )
     if filtered.logins is None:

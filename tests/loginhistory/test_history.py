@@ -8,8 +8,10 @@ import datetime
 import pytest
 from django.core.cache import cache
 
+from loginhistory.chart import month_chart
 from loginhistory.client import flagged, parse_items
 from loginhistory.history import History, HistoryRows, day_end, day_start
+from loginhistory.selectors import MonthCount, logins_per_month
 from tests.loginhistory.conftest import item
 
 
@@ -102,3 +104,35 @@ def test_counts_and_distinct_values_name_the_texts() -> None:
 
     assert history.counts("eid") == {"BankID": 2, "MinID PIN": 1}
     assert history.distinct("eid") == {"BankID", "MinID PIN"}
+
+
+def test_logins_per_month_count_whole_local_months_across_the_new_year() -> None:
+    history = history_of(
+        "2026-01-31T23:59:59",  # the current month, its last second
+        "2025-12-01T00:00:00",
+        "2025-11-30T23:59:59",
+        "2025-02-01T00:00:00",  # the oldest of the twelve months, its first second
+        "2025-01-31T23:59:59",  # thirteen months back: not counted
+    )
+
+    months = logins_per_month(history, today=datetime.date(2026, 1, 15))
+
+    assert [m.month for m in months][:2] == [datetime.date(2025, 2, 1), datetime.date(2025, 3, 1)]
+    assert [(m.month.isoformat(), m.count) for m in months if m.count] == [
+        ("2025-02-01", 1),
+        ("2025-11-01", 1),
+        ("2025-12-01", 1),
+        ("2026-01-01", 1),
+    ]
+    assert len(months) == 12
+
+
+def test_the_chart_scales_to_the_busiest_month_and_draws_no_bar_for_an_empty_one() -> None:
+    months = [MonthCount(datetime.date(2025, m, 1), n) for m, n in [(1, 0), (2, 5), (3, 10)]]
+
+    chart = month_chart(months)
+
+    empty, half, busiest = chart.bars
+    assert empty.height == 0
+    assert busiest.y == chart.baseline - busiest.height and busiest.height == 2 * half.height
+    assert busiest.count_y < busiest.y < chart.month_label_y
