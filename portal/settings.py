@@ -265,8 +265,9 @@ AGENCY_NAME = envstr("AGENCY_NAME", "Digitaliseringsdirektoratet")
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "postmottak@digdir.no")
 
 # --- The login-history page (loginhistory/) ---
-# How many logins to ask for (the API's maxhits). The emulator answers at most 1000.
-LOGINHISTORY_MAXHITS = envint("LOGINHISTORY_MAXHITS", 1000, minimum=1)
+# How many logins to ask for (the API's maxhits). The emulator answers at most 10,000; ID-porten's
+# own ceiling is undocumented (a 400 shows as "cannot be fetched": lower this then).
+LOGINHISTORY_MAXHITS = envint("LOGINHISTORY_MAXHITS", 10_000, minimum=1)
 # Paging, sorting and filtering reuse the fetched history for this long; "Oppdater" fetches anew.
 LOGINHISTORY_CACHE_SECONDS = envint("LOGINHISTORY_CACHE_SECONDS", 120, minimum=0)
 # Kept short: the page waits for the history before it shows anything.

@@ -218,10 +218,10 @@ class TestMaxhits:
 
         assert response.status_code == 400
 
-    def test_it_accepts_the_maximum_of_1000(self, emulator: Emulator, read_token: str) -> None:
-        assert history(emulator, ALL, read_token, maxhits="1000").status_code == 200
+    def test_it_accepts_the_maximum_of_10000(self, emulator: Emulator, read_token: str) -> None:
+        assert history(emulator, ALL, read_token, maxhits="10000").status_code == 200
 
-    @pytest.mark.parametrize("maxhits", ["0", "-1", "1001", "abc", "1.5", "", " 5", "1e3"])
+    @pytest.mark.parametrize("maxhits", ["0", "-1", "10001", "abc", "1.5", "", " 5", "1e3"])
     def test_it_refuses_a_bad_maxhits_with_400(
         self, emulator: Emulator, read_token: str, maxhits: str
     ) -> None:
@@ -230,7 +230,7 @@ class TestMaxhits:
         assert response.status_code == 400
         assert response.json() == {
             "error": "invalid_request",
-            "error_description": "maxhits must be a whole number from 1 to 1000.",
+            "error_description": "maxhits must be a whole number from 1 to 10000.",
         }
 
 
