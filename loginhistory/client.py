@@ -88,6 +88,14 @@ def _body(response: requests.Response) -> list[Any]:
             response.headers.get("WWW-Authenticate", "")[:200],
         )
         raise HistoryNotOffered("the login-history API answered 403")
+    if response.status_code == 400:
+        # Our request is wrong, not the moment: most likely more maxhits than ID-porten gives
+        # (its ceiling is undocumented). Trying again would not help the citizen.
+        logger.error(
+            "event=loginhistory_bad_request status=400 maxhits=%d hint=lower_LOGINHISTORY_MAXHITS",
+            settings.LOGINHISTORY_MAXHITS,
+        )
+        raise HistoryNotOffered("the login-history API answered 400")
     if response.status_code != 200:
         logger.warning("event=loginhistory_unavailable status=%s", response.status_code)
         raise HistoryUnavailable(f"HTTP {response.status_code}")

@@ -266,7 +266,7 @@ CONTACT_EMAIL = envstr("CONTACT_EMAIL", "postmottak@digdir.no")
 
 # --- The login-history page (loginhistory/) ---
 # How many logins to ask for (the API's maxhits). The emulator answers at most 10,000; ID-porten's
-# own ceiling is undocumented (a 400 shows as "cannot be fetched": lower this then).
+# own ceiling is undocumented (a 400 is logged as event=loginhistory_bad_request: lower this then).
 LOGINHISTORY_MAXHITS = envint("LOGINHISTORY_MAXHITS", 10_000, minimum=1)
 # Paging, sorting and filtering reuse the fetched history for this long; "Oppdater" fetches anew.
 LOGINHISTORY_CACHE_SECONDS = envint("LOGINHISTORY_CACHE_SECONDS", 120, minimum=0)

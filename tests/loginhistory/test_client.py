@@ -171,6 +171,18 @@ class TestFetching:
             for r in caplog.records
         )
 
+    def test_400_means_not_offered_with_an_error_naming_maxhits(
+        self, api: StubApi, request_with_token: Any, caplog: pytest.LogCaptureFixture, settings
+    ) -> None:
+        settings.LOGINHISTORY_MAXHITS = 50_000
+        api.answer(400, {"error": "invalid_request"})
+
+        with pytest.raises(HistoryNotOffered):
+            history_fetch(request_with_token)
+        assert any(
+            r.levelno == logging.ERROR and "maxhits=50000" in r.getMessage() for r in caplog.records
+        )
+
     def test_no_address_means_not_offered(self, api: StubApi, request_with_token: Any, settings):
         settings.IDPORTEN_LOGINHISTORY_BASE_URL = ""
 
