@@ -120,7 +120,7 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     server = EmulatorServer(tmp_path_factory.mktemp("clock-emulator"))
     prepared = server.manage("emulator_prepare", "--verbosity=0")
     assert prepared.returncode == 0, prepared.stderr
-    started = time.time()
+    started = int(time.time())  # whole seconds, as the clock API's `now`
     result = server.manage("shell", "--verbosity=0", "--command", PROBE)
     assert result.returncode == 0, result.stderr
     return {**json.loads(result.stdout), "started": started}
