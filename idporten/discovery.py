@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,3 +87,17 @@ def provider_metadata() -> ProviderMetadata:
 
 def forget_provider_metadata() -> None:
     cache.delete(_cache_key())
+
+
+def provider_origins() -> list[str]:
+    """The origins ID-porten's pages are served from: its issuer's, and its
+    end_session_endpoint's (login.idporten.no on the new platform). Without the metadata, the
+    issuer's alone."""
+    urls = [settings.IDPORTEN_ISSUER]
+    try:
+        endpoint = provider_metadata().end_session_endpoint
+        if endpoint:
+            urls.append(endpoint)
+    except (IdPortenUnavailable, IssuerMismatch):
+        pass
+    return sorted({f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls)})

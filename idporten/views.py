@@ -24,7 +24,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from idporten.discovery import IssuerMismatch, provider_metadata
+from idporten.discovery import IssuerMismatch, provider_metadata, provider_origins
 from idporten.failures import FailureKind, LoginFailure, login_failed
 from idporten.http import IdPortenUnavailable
 from idporten.redirects import safe_local_path
@@ -193,19 +193,5 @@ def frontchannel_logout(request: HttpRequest) -> HttpResponse:
         ended = sessions_end_for_sid(sid=sid)
         logger.info("event=frontchannel_logout sessions_ended=%d", ended)
         response = HttpResponse(status=200)
-    response["Content-Security-Policy"] = f"frame-ancestors {_op_origins()}"
+    response["Content-Security-Policy"] = f"frame-ancestors {' '.join(provider_origins())}"
     return response
-
-
-def _op_origins() -> str:
-    """The origins ID-porten's logout page may be served from: its issuer's, and its
-    end_session_endpoint's (login.idporten.no on the new platform)."""
-    urls = [settings.IDPORTEN_ISSUER]
-    try:
-        endpoint = provider_metadata().end_session_endpoint
-        if endpoint:
-            urls.append(endpoint)
-    except (IdPortenUnavailable, IssuerMismatch):
-        pass
-    origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls)}
-    return " ".join(sorted(origins))

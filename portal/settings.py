@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     # caseworker and refuses every write while a preview is open.
     "caseworker.middleware.PreviewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: a logged-in user's policy names ID-porten (portal/csp.py).
+    "portal.csp.PortalCSPMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -220,6 +223,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything the pages load is our own: no script or style inline (tests/portal/
+# test_no_inline_code.py keeps it so), images only our own and Designsystemet's data: icons.
+# The front-channel logout view sets its own policy, which ID-porten may frame.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.NONE],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+        "base-uri": [csp_constants.NONE],
+    }
+}
 
 # Languages: bokmål is the default; nynorsk and English are complete.
 LANGUAGE_CODE = "nb"

@@ -41,7 +41,17 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page; a test fails if the Content-Security-Policy blocked anything on the way
+    (Chromium reports each refusal as a console error)."""
     context = browser.new_context(locale="nb-NO")
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], f"the Content-Security-Policy refused: {refused}"
