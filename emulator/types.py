@@ -146,3 +146,11 @@ ENDPOINT_FAULTS: dict[Endpoint, tuple[str, ...]] = {
 
 def faults_allowed_at(endpoint: Endpoint) -> tuple[str, ...]:
     return (*GenericFault, *ENDPOINT_FAULTS.get(endpoint, ()))
+
+
+# The login-history API's maxhits (also stated in emulator/openapi.json). The facts leave both
+# unconfirmed. The documented examples ask for 5 and 1; a page of 100 is what a client that
+# leaves maxhits out most plausibly wants. The API has no paging, so the ceiling is what a whole
+# history may need: 10,000 holds the heaviest persona's.
+DEFAULT_MAXHITS = 100
+MAX_MAXHITS = 10_000

@@ -21,13 +21,14 @@ from emulator.models import LoginEvent
 from emulator.oauth import json_no_store, oauth_error
 from emulator.seeding import OSLO
 from emulator.selectors import login_events_for_person
-from emulator.types import ApiScope, Endpoint, LoginHistoryFault
+from emulator.types import (
+    DEFAULT_MAXHITS,
+    MAX_MAXHITS,
+    ApiScope,
+    Endpoint,
+    LoginHistoryFault,
+)
 
-# The facts leave both unconfirmed. The documented examples ask for 5 and 1; a page of 100 is
-# what a client that leaves maxhits out most plausibly wants. The API has no paging, so the
-# ceiling is what a whole history may need: 10,000 holds the heaviest persona's.
-DEFAULT_MAXHITS = 100
-MAX_MAXHITS = 10_000
 DIGITS = re.compile(r"[0-9]+")
 
 Item = dict[str, Any]

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from emulator.personas import PERSONAS
+from emulator.types import DEFAULT_MAXHITS, MAX_MAXHITS
 from idporten.nin import is_valid_national_identity_number
 from tests.emulator.support import ROOT, TIMEOUT, Emulator, EmulatorServer, server_token
 
@@ -166,3 +167,9 @@ def test_the_document_is_served_with_the_emulators_own_address(
         "/innlogginger/health",
         "/token",
     }
+
+
+def test_the_document_states_the_maxhits_the_emulator_enforces() -> None:
+    schema = DOCUMENT["components"]["parameters"]["maxhits"]["schema"]
+
+    assert (schema["default"], schema["maximum"]) == (DEFAULT_MAXHITS, MAX_MAXHITS)
