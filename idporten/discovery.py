@@ -89,15 +89,20 @@ def forget_provider_metadata() -> None:
     cache.delete(_cache_key())
 
 
-def provider_origins() -> list[str]:
+def provider_origins(*, cached_only: bool = False) -> list[str]:
     """The origins ID-porten's pages are served from: its issuer's, and its
     end_session_endpoint's (login.idporten.no on the new platform). Without the metadata, the
-    issuer's alone."""
+    issuer's alone. cached_only never asks ID-porten: for every page view, which must not wait
+    for (or on) ID-porten."""
     urls = [settings.IDPORTEN_ISSUER]
     try:
-        endpoint = provider_metadata().end_session_endpoint
-        if endpoint:
-            urls.append(endpoint)
+        if cached_only:
+            document = cache.get(_cache_key()) or {}
+            endpoint = document.get("end_session_endpoint")
+        else:
+            endpoint = provider_metadata().end_session_endpoint
     except (IdPortenUnavailable, IssuerMismatch):
-        pass
+        endpoint = None
+    if endpoint:
+        urls.append(endpoint)
     return sorted({f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls)})

@@ -46,17 +46,35 @@ def metadata(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     cache.clear()
 
 
+def logged_in_client() -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.create_user(username="sub-a"))
+    return client
+
+
 @pytest.mark.parametrize("path", ["/", "/hjelp/", "/personvern/", "/finnes-ikke/"])
 def test_every_public_page_has_the_strict_policy(client: Client, path: str, metadata: None):
     assert directives(client.get(path)) == STRICT | {"form-action 'self'"}
 
 
 def test_a_logged_in_user_may_post_on_to_id_portens_hosts(metadata: None) -> None:
-    client = Client()
-    client.force_login(get_user_model().objects.create_user(username="sub-a"))
+    discovery.provider_metadata()  # as the login did
 
-    response = client.get("/")
+    response = logged_in_client().get("/")
 
     assert directives(response) == STRICT | {
         "form-action 'self' https://login.test.idporten.no https://test.idporten.no"
     }
+
+
+def test_the_policy_never_asks_id_porten_for_its_metadata(
+    metadata: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreachable(url: str) -> None:
+        raise AssertionError(f"a page view asked ID-porten: {url}")
+
+    monkeypatch.setattr(discovery, "get_json", unreachable)
+
+    response = logged_in_client().get("/")
+
+    assert "form-action 'self' https://test.idporten.no" in directives(response)
