@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # intcomma: counts grouped as the language writes them ("10 000", "10,000").
+    "django.contrib.humanize",
     "django_tables2",
     "portal",
     "idporten",

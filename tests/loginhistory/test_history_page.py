@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -437,3 +438,20 @@ def test_the_page_size_choice_shows_25_until_another_is_chosen(
     html = citizen.get("/min-side/").content.decode()
 
     assert re.search(r'<option value="25" selected>', html)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("nb", "Viser 1\N{EN DASH}25 av 1\N{NO-BREAK SPACE}200 innlogginger"),
+        ("nn", "Viser 1\N{EN DASH}25 av 1\N{NO-BREAK SPACE}200 innloggingar"),
+        ("en", "Showing 1\N{EN DASH}25 of 1,200 logins"),
+    ],
+)
+def test_counts_are_grouped_as_each_language_writes_them(
+    citizen: Client, api: StubApi, settings: Any, language: str, shown: str
+) -> None:
+    api.history(many(1200))
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    assert shown in citizen.get("/min-side/").content.decode()
