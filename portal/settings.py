@@ -257,7 +257,8 @@ USE_TZ = True
 # Static files: our own from static/, Designsystemet straight from node_modules (installed by
 # npm at setup, never copied into the repository). Hashed names and compression in production.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# None where nothing is collected (tests/settings.py).
+STATIC_ROOT: Path | None = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("designsystemet", BASE_DIR / "node_modules" / "@digdir" / "designsystemet-css" / "dist"),
