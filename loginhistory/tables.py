@@ -76,12 +76,13 @@ class LoginList(TableListData):
 
 class LoginTable(tables.Table):
     tid = tables.Column(accessor="time", verbose_name=_("Time"))
-    tjeneste = tables.Column(
-        accessor="service", verbose_name=_("Service"), order_by=("service", "time")
-    )
-    eid = tables.Column(accessor="eid", verbose_name=_("eID"), order_by=("eid", "time"))
+    # Sorted by their own value only: the sort is stable and starts from the history's
+    # newest-first order, so within one service (eID, organisation) the newest login comes
+    # first whichever way the column is sorted, as it does in the unsorted table.
+    tjeneste = tables.Column(accessor="service", verbose_name=_("Service"), order_by=("service",))
+    eid = tables.Column(accessor="eid", verbose_name=_("eID"), order_by=("eid",))
     orgno = tables.Column(
-        accessor="orgno", verbose_name=_("Organisation number"), order_by=("orgno", "time")
+        accessor="orgno", verbose_name=_("Organisation number"), order_by=("orgno",)
     )
     detaljer = tables.Column(
         verbose_name=_("Details"), empty_values=(), orderable=False, accessor="integration_id"

@@ -207,6 +207,26 @@ class TestSorting:
 
         assert [row[0] for row in table_rows(citizen.get("/min-side/"))] == oldest_first[::-1]
 
+    @pytest.mark.parametrize("sort", ["tjeneste", "-tjeneste", "eid", "-eid", "orgno", "-orgno"])
+    def test_within_one_value_the_newest_login_comes_first_either_way(
+        self, citizen: Client, api: StubApi, sort: str
+    ) -> None:
+        api.history(
+            [
+                item(days_ago(day), service=service, eid=eid, orgno=orgno)
+                for day, (service, eid, orgno) in enumerate(
+                    [("B", "BankID", "2"), ("A", "MinID PIN", "1")] * 3
+                )
+            ]
+        )
+
+        table = citizen.get("/min-side/", {"sortering": sort}).content.decode()
+        times = re.findall(r'<time datetime="([^"]+)"', table.split("history-table", 1)[1])
+
+        # Two values, three logins each: each run of three is newest first.
+        assert times[:3] == sorted(times[:3], reverse=True)
+        assert times[3:] == sorted(times[3:], reverse=True)
+
     def test_eid_sorts_alphabetically_then_by_time(self, citizen: Client, history: StubApi):
         eids = [
             row[2].split(" nivå")[0].split(" allerede")[0]
