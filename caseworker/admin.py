@@ -10,7 +10,8 @@ from caseworker.decorators import AUDIT_PERMISSION
 from caseworker.models import CaseworkerGrant, PreviewLookup, PreviewOutcome
 
 
-class ReadOnlyAuditAdmin(admin.ModelAdmin):
+# ModelAdmin takes no type argument at run time (django-stubs-ext would patch that in).
+class ReadOnlyAuditAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(AUDIT_PERMISSION)
 
@@ -41,6 +42,6 @@ class PreviewOutcomeAdmin(ReadOnlyAuditAdmin):
 
 
 @admin.register(CaseworkerGrant)
-class CaseworkerGrantAdmin(admin.ModelAdmin):
+class CaseworkerGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # as above
     list_display = ("__str__", "granted_at", "user")
     fields = ("pid",)

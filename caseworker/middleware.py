@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from caseworker.preview import PreviewExpired, preview_state_read
+from caseworker.types import PreviewRequest
 
 # The only writes a preview allows are ways out of it: leaving it, and logging out (which ends
 # it with the session). Choosing a language only sets the reader's own cookie.
@@ -34,13 +36,15 @@ class PreviewMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.preview = None  # type: ignore[attr-defined]
+        # Here a request becomes a PreviewRequest: .preview is set before anything reads it.
+        request = cast(PreviewRequest, request)
+        request.preview = None
         if request.user.is_authenticated:
             try:
-                request.preview = preview_state_read(request)  # type: ignore[attr-defined]
+                request.preview = preview_state_read(request)
             except PreviewExpired:
                 messages.info(request, _("Your preview ended: a preview lasts 15 minutes."))
-        if request.preview is None:  # type: ignore[attr-defined]
+        if request.preview is None:
             return self.get_response(request)
 
         view_name = _view_name(request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,7 +50,10 @@ class CaseworkerGrant(models.Model):
         return mask_national_identity_numbers(self.pid)
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditRecordImmutable("audit records cannot be deleted")
 

@@ -6,7 +6,7 @@ import datetime
 import logging
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Permission
+from django.contrib.auth.models import Permission, User
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ def caseworker_grant_revoke(*, pid: str) -> bool:
     return True
 
 
-def caseworker_grant_apply(*, user: AbstractBaseUser, pid: str) -> None:
+def caseworker_grant_apply(*, user: User, pid: str) -> None:
     """At login (idporten.backend): whoever logs in with a granted pid gets the permission."""
     grant = CaseworkerGrant.objects.filter(pid=pid).first() if pid else None
     if grant is None:
@@ -59,7 +59,7 @@ def caseworker_grant_apply(*, user: AbstractBaseUser, pid: str) -> None:
         grant.save(update_fields=["user"])
 
 
-def preview_start(*, caseworker: AbstractUser, pid: str, reason: str) -> PreviewLookup:
+def preview_start(*, caseworker: User, pid: str, reason: str) -> PreviewLookup:
     """Writes the audit record, then looks the citizen up, then records what it answered.
 
     The record is committed in its own transaction before ID-porten is asked anything: if it

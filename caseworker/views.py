@@ -23,12 +23,13 @@ from caseworker.services import (
     PreviewRateLimited,
     preview_start,
 )
+from caseworker.types import CaseworkerRequest
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @caseworker_page(PREVIEW_PERMISSION)
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: CaseworkerRequest) -> HttpResponse:
     if request.method == "GET":
         form = PreviewStartForm()
         return render(request, "caseworker/start.html", {"page": "caseworker-start", "form": form})
@@ -71,8 +72,8 @@ def start(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 @caseworker_page(PREVIEW_PERMISSION)
-def preview(request: HttpRequest) -> HttpResponse:
-    active = request.preview  # type: ignore[attr-defined]
+def preview(request: CaseworkerRequest) -> HttpResponse:
+    active = request.preview
     if active is None:  # never started, left, or expired (the middleware said which)
         return HttpResponseRedirect(reverse("caseworker:start"))
     ctx = {
@@ -86,8 +87,8 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @caseworker_page(PREVIEW_PERMISSION)
-def leave(request: HttpRequest) -> HttpResponse:
-    if request.preview is not None:  # type: ignore[attr-defined]
+def leave(request: CaseworkerRequest) -> HttpResponse:
+    if request.preview is not None:
         preview_state_end(request)
         messages.info(request, _("You have left the preview."))
     return HttpResponseRedirect(reverse("caseworker:start"))
