@@ -105,3 +105,16 @@ def test_the_page_in_nynorsk_and_english(
 
     expect(page.locator(".history-count")).to_contain_text(showing)
     assert_no_axe_violations(page)
+
+
+def test_on_a_narrow_phone_the_level_badge_stays_inside_its_card(
+    portal: Portal, page: Page
+) -> None:
+    # WCAG 1.4.10 (Reflow) at 320 CSS pixels: the badge's long text wraps, not cut off.
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, portal, CITIZEN)
+
+    badge = page.locator(".authlevel-badge .ds-tag").bounding_box()
+    card = page.locator(".authlevel-badge").bounding_box()
+    assert badge is not None and card is not None
+    assert badge["x"] + badge["width"] <= card["x"] + card["width"]
