@@ -12,7 +12,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import requests
@@ -124,7 +124,7 @@ def _parse_item(item: Any) -> Login | None:
     values = [item.get(name) for name in FIELDS]
     if not all(isinstance(value, str) for value in values):
         return None
-    tidspunkt, tjeneste, eid, integrasjon_id, orgno = values
+    tidspunkt, tjeneste, eid, integrasjon_id, orgno = cast(list[str], values)  # checked above
     if not tjeneste.strip() or not eid.strip() or not LOCAL_TIME.fullmatch(tidspunkt):
         return None
     try:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from loginhistory.selectors import HistoryFilter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -47,7 +52,7 @@ def period_start(period: str, *, today: datetime.date) -> datetime.date | None:
     return None
 
 
-def _date_field(label: str) -> forms.DateField:
+def _date_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -57,7 +62,9 @@ def _date_field(label: str) -> forms.DateField:
     )
 
 
-def _choices_field(label: str, values: Sequence[str], invalid: str) -> forms.MultipleChoiceField:
+def _choices_field(
+    label: StrOrPromise, values: Sequence[str], invalid: StrOrPromise
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         required=False,
@@ -90,18 +97,23 @@ class HistoryFilterForm(forms.Form):
         required=False,
         choices=[(size, str(size)) for size in PAGE_SIZES],
         coerce=int,
-        empty_value=DEFAULT_PAGE_SIZE,
+        empty_value=DEFAULT_PAGE_SIZE,  # type: ignore[arg-type]  # Django takes any value
         error_messages={"invalid_choice": _("Choose 10, 25, 50 or 100 logins per page.")},
     )
 
     def __init__(
-        self, data: object, *, eids: Sequence[str], services: Sequence[str], today: datetime.date
+        self,
+        data: QueryDict | None,
+        *,
+        eids: Sequence[str],
+        services: Sequence[str],
+        today: datetime.date,
     ) -> None:
         if data is not None and "antall" not in data:
             # Shown as chosen in the form, or the browser preselects the first size.
-            data = data.copy()  # type: ignore[attr-defined]
-            data["antall"] = str(DEFAULT_PAGE_SIZE)  # type: ignore[index]
-        super().__init__(data)  # type: ignore[arg-type]
+            data = data.copy()
+            data["antall"] = str(DEFAULT_PAGE_SIZE)
+        super().__init__(data)
         self.today = today
         # The choices are what the citizen's own history contains.
         self.fields["eid"] = _choices_field(
@@ -136,7 +148,7 @@ class HistoryFilterForm(forms.Form):
     @property
     def page_size(self) -> int:
         """Of a valid form."""
-        return self.cleaned_data["antall"]
+        return cast(int, self.cleaned_data["antall"])  # coerce=int, and an int when empty
 
     @property
     def has_filter_input(self) -> bool:

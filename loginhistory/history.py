@@ -112,7 +112,7 @@ class History:
         wanted = set(texts)
         return {index for index, text in enumerate(self.texts) if text in wanted}
 
-    def sort_key(self, field: str) -> Callable[[int], object]:
+    def sort_key(self, field: str) -> Callable[[int], int | str]:
         """A row's value of a Login field, for sorting rows (the time as wall-clock seconds)."""
         if field == "time":
             return self.times.__getitem__

@@ -30,14 +30,14 @@ def history_filtered(*, request: HttpRequest, history: History) -> FilteredHisto
     return FilteredHistory(form=form, logins=logins_filtered(history, form.criteria()))
 
 
-class EdgePaginator(Paginator):
+class EdgePaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """Every page number shows a page: one before the first shows the first, one beyond the
     end the last (a kept link to page 9 still works once a filter leaves three pages), and
     anything that is not a number the first."""
 
     def validate_number(self, number: object) -> int:
         try:
-            wanted = int(number)  # type: ignore[call-overload]
+            wanted: int = int(number)  # type: ignore[call-overload]  # a refusal is caught
         except (TypeError, ValueError):
             wanted = 1
         return min(max(wanted, 1), self.num_pages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -56,7 +57,7 @@ class HistoryFilter:
 def logins_filtered(history: History, criteria: HistoryFilter) -> HistoryRows:
     """The rows that match, newest first. The period is one run of rows (the history is in
     time order); the other criteria are checked row by row on the columns' indexes."""
-    rows = history.rows_between(
+    rows: Sequence[int] = history.rows_between(
         None if criteria.date_from is None else day_start(criteria.date_from),
         None if criteria.date_to is None else day_end(criteria.date_to),
     )

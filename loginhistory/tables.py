@@ -51,7 +51,7 @@ def _tags(*tags: tuple[bool, str, object]) -> SafeString:
     return format_html_join("", " " + TAG, ((color, text) for shown, color, text in tags if shown))
 
 
-class LoginList(TableListData):
+class LoginList(TableListData):  # type: ignore[misc]  # django-tables2 has no stubs
     """The filtered history (HistoryRows) as the table's data, sorted on its columns.
 
     TableListData sorts records through django-tables2's generic accessors, which took about
@@ -74,7 +74,9 @@ class LoginList(TableListData):
             self.data.sort(key.bare, descending=key.is_descending)
 
 
-class LoginTable(tables.Table):
+class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no stubs
+    data: LoginList  # set by Table.__init__
+
     tid = tables.Column(accessor="time", verbose_name=_("Time"))
     # Sorted by their own value only: the sort is stable and starts from the history's
     # newest-first order, so within one service (eID, organisation) the newest login comes
@@ -96,7 +98,7 @@ class LoginTable(tables.Table):
         attrs = {"class": "ds-table history-table", "data-size": "sm", "data-border": True}
 
     def __init__(self, data: HistoryRows, **kwargs: object) -> None:
-        super().__init__(LoginList(data), **kwargs)  # type: ignore[arg-type]
+        super().__init__(LoginList(data), **kwargs)
         self.today = timezone.localdate()
         self.help_url = reverse("help")
 

@@ -15,7 +15,7 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def spreadsheet_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def spreadsheet_csv(header: Sequence[str], rows: Iterable[Iterable[str]]) -> str:
     """The header, then every row with each cell made safe, as spreadsheets read CSV."""
     out = io.StringIO()
     # A byte order mark, or Excel reads UTF-8 ("ØKONOMISTYRING", "Bjørn") wrongly.
