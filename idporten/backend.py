@@ -8,10 +8,13 @@ library's uncaught JWT errors, ends as a recorded LoginFailure instead of a 500.
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -30,7 +33,9 @@ from idporten.session import store_login
 from idporten.types import LevelOfAssurance
 
 
-class IdPortenBackend(OIDCAuthenticationBackend):
+class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the library has no stubs
+    token_response: dict[str, Any]  # kept by get_token for get_or_create_user
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         # Not the parent's __init__: it reads endpoints from settings, and Django builds a
         # backend for every request of a logged-in user. Endpoints come from discovery, and
@@ -46,14 +51,15 @@ class IdPortenBackend(OIDCAuthenticationBackend):
             return timeouts()
         return import_from_settings(attr, *args)
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: object):  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: object) -> User | None:
         if request is None or "nonce" not in kwargs or "code" not in request.GET:
             return None  # not an ID-porten callback: let the next backend try
         try:
             self.metadata: ProviderMetadata = provider_metadata()
             self.OIDC_OP_TOKEN_ENDPOINT = self.metadata.token_endpoint
             self.OIDC_OP_USER_ENDPOINT = self.metadata.userinfo_endpoint
-            return super().authenticate(request, **kwargs)
+            user: User | None = super().authenticate(request, **kwargs)
+            return user
         except LoginCheckFailed as exc:
             login_failed(request, kind=FailureKind.REFUSED, check=exc.check)
         except IssuerMismatch:
@@ -70,12 +76,12 @@ class IdPortenBackend(OIDCAuthenticationBackend):
         forget_provider_metadata()
         return None
 
-    def get_token(self, payload: dict) -> dict:
+    def get_token(self, payload: dict[str, Any]) -> dict[str, Any]:
         # Keep the whole token response: the library drops the refresh token.
         self.token_response = super().get_token(payload)
         return self.token_response
 
-    def verify_token(self, token: str, **kwargs: object) -> dict:
+    def verify_token(self, token: str, **kwargs: object) -> dict[str, Any]:
         required = getattr(self.request, "idporten_required_level", LevelOfAssurance.SUBSTANTIAL)
         return verify_id_token(
             token,
@@ -89,25 +95,29 @@ class IdPortenBackend(OIDCAuthenticationBackend):
     def store_tokens(self, access_token: str, id_token: str) -> None:
         """Stored in get_or_create_user instead, once userinfo has been checked too."""
 
-    def get_userinfo(self, access_token: str, id_token: str, payload: dict) -> dict:
+    def get_userinfo(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
         userinfo = super().get_userinfo(access_token, id_token, payload)
         if not isinstance(userinfo, dict) or userinfo.get("sub") != payload["sub"]:
             raise LoginCheckFailed("userinfo_sub")
         # Claims only the ID token carries (acr, amr, sid, auth_time) travel with userinfo.
         return {**payload, **userinfo}
 
-    def verify_claims(self, claims: dict) -> bool:
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))
 
-    def filter_users_by_claims(self, claims: dict):
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
         return self.UserModel.objects.filter(username=claims["sub"])
 
-    def create_user(self, claims: dict) -> AbstractBaseUser:
+    def create_user(self, claims: dict[str, Any]) -> User:
         # `sub` is pairwise and opaque: the user record holds nothing personal.
         return self.UserModel.objects.create_user(username=claims["sub"])
 
-    def get_or_create_user(self, access_token: str, id_token: str, payload: dict):
-        user = super().get_or_create_user(access_token, id_token, payload)
+    def get_or_create_user(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> User | None:
+        user: User | None = super().get_or_create_user(access_token, id_token, payload)
         if user is not None:
             store_login(self.request.session, claims=payload, token_response=self.token_response)
             caseworker_grant_apply(user=user, pid=payload.get("pid", ""))

@@ -28,6 +28,7 @@ class LoginFailure:
 def login_failed(request: HttpRequest, *, kind: FailureKind, check: str) -> LoginFailure:
     """Record the failure on the request and log it. Never logs tokens or identity numbers."""
     failure = LoginFailure(kind=kind, check=check)
+    # Read back by CallbackView.login_failure, after the library has called the backend.
     request.idporten_login_failure = failure  # type: ignore[attr-defined]
     level = logging.ERROR if kind is FailureKind.MISCONFIGURED else logging.WARNING
     logger.log(level, "event=login_failed kind=%s check=%s", kind.value, check)

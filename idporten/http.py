@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import requests
 from django.conf import settings
 
@@ -26,7 +28,7 @@ def get_json(url: str) -> object:
 
 def post_to_token_endpoint(
     url: str, data: dict[str, str], *, auth: tuple[str, str] | None = None
-) -> tuple[int, dict]:
+) -> tuple[int, dict[str, Any]]:
     """POST a grant; the status and JSON body of an answer below 500 (an RFC 6749 error is
     an answer too). No answer, a 5xx or a body that is not a JSON object: IdPortenUnavailable."""
     try:

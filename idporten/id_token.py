@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from typing import Any, TypeGuard
 
 import jwt
 from django.core.cache import cache
@@ -32,7 +33,7 @@ class LoginCheckFailed(Exception):
         self.detail = detail
 
 
-def _published_keys(jwks_uri: str, *, refresh: bool) -> list[dict]:
+def _published_keys(jwks_uri: str, *, refresh: bool) -> list[dict[str, Any]]:
     cache_key = f"idporten:jwks:{jwks_uri}"
     keys = None if refresh else cache.get(cache_key)
     if keys is None:
@@ -51,7 +52,7 @@ def _published_keys(jwks_uri: str, *, refresh: bool) -> list[dict]:
     ]
 
 
-def _signing_key(header: dict, jwks_uri: str) -> jwt.PyJWK:
+def _signing_key(header: dict[str, Any], jwks_uri: str) -> jwt.PyJWK:
     kid = header.get("kid")
     if kid is None:
         # Allowed by the spec when the choice is unambiguous, and only then.
@@ -67,7 +68,7 @@ def _signing_key(header: dict, jwks_uri: str) -> jwt.PyJWK:
     raise LoginCheckFailed("kid", "kid not published")
 
 
-def _audiences(claims: dict) -> list[str]:
+def _audiences(claims: dict[str, Any]) -> list[str]:
     aud = claims.get("aud")
     if isinstance(aud, str):
         return [aud]
@@ -76,7 +77,7 @@ def _audiences(claims: dict) -> list[str]:
     return []
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -89,7 +90,7 @@ def verify_id_token(
     nonce: str,
     required_level: LevelOfAssurance,
     now: float | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The token's claims when every check passes; LoginCheckFailed naming the first that fails."""
     try:
         header = jwt.get_unverified_header(token)

@@ -79,7 +79,7 @@ def _fetch(scope: str) -> tuple[str, int]:
 def server_access_token(*, scope: str) -> str:
     """A valid server token for `scope`. Raises ServerTokenUnavailable or IdPortenUnavailable."""
     key = _cache_key(scope)
-    token = cache.get(key)
+    token: str | None = cache.get(key)
     if token:
         return token
     lock = f"{key}:lock"

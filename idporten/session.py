@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -34,6 +35,26 @@ class ReauthenticationRequired(Exception):
     """The tokens cannot be renewed; the user has to log in again."""
 
 
+class StoredLogin(TypedDict):
+    """The login's claims as the session keeps them (LOGIN_KEY)."""
+
+    pid: str
+    acr: str
+    amr: list[str]
+    sid: str | None
+    auth_time: int | None
+    logged_in_at: float
+
+
+class StoredTokens(TypedDict):
+    """The tokens as the session keeps them (TOKENS_KEY)."""
+
+    access_token: str
+    access_expires_at: float
+    refresh_token: str | None
+    id_token: str
+
+
 @dataclass(frozen=True)
 class LoginDetails:
     pid: str
@@ -53,9 +74,11 @@ class LoginDetails:
         return self.amr[0] if self.amr else ""
 
 
-def store_login(session: SessionBase, *, claims: dict, token_response: dict) -> None:
+def store_login(
+    session: SessionBase, *, claims: dict[str, Any], token_response: dict[str, Any]
+) -> None:
     amr = claims.get("amr") or []
-    session[LOGIN_KEY] = {
+    login: StoredLogin = {
         "pid": claims.get("pid", ""),
         "acr": claims["acr"],
         "amr": [amr] if isinstance(amr, str) else list(amr),  # the old platform sent a string
@@ -63,22 +86,24 @@ def store_login(session: SessionBase, *, claims: dict, token_response: dict) -> 
         "auth_time": claims.get("auth_time"),
         "logged_in_at": time.time(),
     }
+    session[LOGIN_KEY] = login
     _store_tokens(session, token_response, id_token=token_response["id_token"])
 
 
-def _store_tokens(session: SessionBase, token_response: dict, *, id_token: str) -> None:
+def _store_tokens(session: SessionBase, token_response: dict[str, Any], *, id_token: str) -> None:
     expires_in = token_response.get("expires_in")
     lifetime = expires_in if isinstance(expires_in, int) and expires_in > 0 else 120
-    session[TOKENS_KEY] = {
+    tokens: StoredTokens = {
         "access_token": token_response["access_token"],
         "access_expires_at": time.time() + lifetime,
         "refresh_token": token_response.get("refresh_token"),
         "id_token": id_token,
     }
+    session[TOKENS_KEY] = tokens
 
 
 def login_details(request: HttpRequest) -> LoginDetails | None:
-    stored = request.session.get(LOGIN_KEY)
+    stored: StoredLogin | None = request.session.get(LOGIN_KEY)
     if not stored:
         return None
     return LoginDetails(
@@ -95,10 +120,11 @@ def id_token_hint(request: HttpRequest) -> str | None:
     return (request.session.get(TOKENS_KEY) or {}).get("id_token")
 
 
-def _fresh_copy(session: SessionBase) -> dict | None:
+def _fresh_copy(session: SessionBase) -> StoredTokens | None:
     """The tokens as another request may just have saved them."""
     store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
-    return store.get(TOKENS_KEY)
+    tokens: StoredTokens | None = store.get(TOKENS_KEY)
+    return tokens
 
 
 def access_token(request: HttpRequest, *, refused: str | None = None) -> str:
@@ -108,7 +134,7 @@ def access_token(request: HttpRequest, *, refused: str | None = None) -> str:
     Raises ReauthenticationRequired when that is impossible, IdPortenUnavailable when
     ID-porten does not answer.
     """
-    tokens = request.session.get(TOKENS_KEY)
+    tokens: StoredTokens | None = request.session.get(TOKENS_KEY)
     if not tokens:
         raise ReauthenticationRequired("no tokens in the session")
     if _usable(tokens, refused):
@@ -134,17 +160,18 @@ def access_token(request: HttpRequest, *, refused: str | None = None) -> str:
         cache.delete(lock)
 
 
-def _usable(tokens: dict, refused: str | None) -> bool:
+def _usable(tokens: StoredTokens, refused: str | None) -> bool:
     not_expiring = tokens["access_expires_at"] - REFRESH_MARGIN_SECONDS > time.time()
     return not_expiring and tokens["access_token"] != refused
 
 
-def _refresh(session: SessionBase, tokens: dict) -> dict:
-    if not tokens.get("refresh_token"):
+def _refresh(session: SessionBase, tokens: StoredTokens) -> StoredTokens:
+    refresh_token = tokens.get("refresh_token")
+    if not refresh_token:
         raise ReauthenticationRequired("no refresh token")
     status, body = post_to_token_endpoint(
         provider_metadata().token_endpoint,
-        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        {"grant_type": "refresh_token", "refresh_token": refresh_token},
         auth=(settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET),
     )
     if status != 200 or "access_token" not in body:
@@ -154,4 +181,5 @@ def _refresh(session: SessionBase, tokens: dict) -> dict:
     _store_tokens(session, body, id_token=tokens["id_token"])
     # Saved at once, so a concurrent request of the same session reads the new tokens.
     session.save()
-    return session[TOKENS_KEY]
+    refreshed: StoredTokens = session[TOKENS_KEY]
+    return refreshed

@@ -55,7 +55,7 @@ def login_failure_page(request: HttpRequest, failure: LoginFailure) -> HttpRespo
     return response
 
 
-class LoginView(OIDCAuthenticationRequestView):
+class LoginView(OIDCAuthenticationRequestView):  # type: ignore[misc]  # the library has no stubs
     """Starts a login. Adds: endpoints from discovery, acr_values and ui_locales, step-up to
     the high level with ?level=high, and only local paths as where to go afterwards."""
 
@@ -78,7 +78,7 @@ class LoginView(OIDCAuthenticationRequestView):
         self.acr_values = (
             Acr.HIGH if request.GET.get("level") == "high" else settings.IDPORTEN_ACR_VALUES
         )
-        response = super().get(request)
+        response: HttpResponse = super().get(request)
         state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
         request.session["oidc_states"][state]["acr_values"] = str(self.acr_values)
         request.session["oidc_login_next"] = safe_local_path(request.GET.get("next"))
@@ -88,7 +88,7 @@ class LoginView(OIDCAuthenticationRequestView):
         return {"acr_values": str(self.acr_values), "ui_locales": get_language() or "nb"}
 
 
-class CallbackView(OIDCAuthenticationCallbackView):
+class CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # as above
     """Finishes a login. Adds: the authorization response's `iss` must be our issuer, the
     requested level is enforced, and every failure is a clear page instead of a 500 or a
     silent redirect."""
@@ -111,10 +111,12 @@ class CallbackView(OIDCAuthenticationCallbackView):
             if error:
                 return self.fail(kind=FailureKind.REFUSED, check=f"op_error_{error}"[:60])
             return self.fail(kind=FailureKind.REFUSED, check="iss_param")
+        # For IdPortenBackend.verify_token, which the library calls with this request.
         request.idporten_required_level = (  # type: ignore[attr-defined]
             level_of(entry.get("acr_values")) or LevelOfAssurance.SUBSTANTIAL
         )
-        return super().get(request)
+        response: HttpResponse = super().get(request)
+        return response
 
     def fail(self, *, kind: FailureKind, check: str) -> HttpResponse:
         return login_failure_page(self.request, login_failed(self.request, kind=kind, check=check))
@@ -127,7 +129,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self) -> HttpResponse:
         # auth.login() inside cycles the session key, against session fixation.
-        response = super().login_success()
+        response: HttpResponse = super().login_success()
         details = login_details(self.request)
         if details is not None and details.sid:
             session_sid_record(sid=details.sid, session_key=self.request.session.session_key)
