@@ -5,14 +5,15 @@ from django.contrib import admin
 from emulator.models import Client, Fault, LoginEvent, Person, SigningKey
 
 
+# ModelAdmin takes no type argument at run time (django-stubs-ext would patch that in).
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("client_id", "service_name", "orgno")
     search_fields = ("client_id", "service_name", "orgno")
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(admin.ModelAdmin):
+class SigningKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # as above
     list_display = ("kid", "created_at", "retired_at", "published_until")
     # Rotate with `manage.py emulator_rotate_keys`; the private key is never shown.
     exclude = ("private_key_pem",)
@@ -23,12 +24,12 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # as above
     list_display = ("__str__", "created_at")
 
 
 @admin.register(LoginEvent)
-class LoginEventAdmin(admin.ModelAdmin):
+class LoginEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # as above
     list_display = ("timestamp", "service_name", "eid", "integration_id", "orgno")
     list_select_related = ("person",)
     raw_id_fields = ("person",)

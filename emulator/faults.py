@@ -97,7 +97,9 @@ def _generic_fault_response(request: HttpRequest, fault: Fault) -> HttpResponse 
     )
 
 
-def fault_injectable(endpoint: Endpoint) -> Callable[[Callable[..., HttpResponse]], Any]:
+def fault_injectable(
+    endpoint: Endpoint,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Let queued generic faults of `endpoint` replace or delay the view's response."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +64,8 @@ class TestIdLoginForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.required_level = required_level
         # Labelled here, not in the class: the page's language is known only per request.
-        self.fields["eid"].choices = [(eid.choice, eid_label(eid)) for eid in EIDS]
+        eid_field = cast(forms.ChoiceField, self.fields["eid"])  # declared so above
+        eid_field.choices = [(eid.choice, eid_label(eid)) for eid in EIDS]
 
     def clean_pid(self) -> str:
         try:
@@ -73,7 +74,7 @@ class TestIdLoginForm(forms.Form):
             raise forms.ValidationError(PID_ERRORS[error.reason], code=error.reason) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean gives cleaned_data
         eid = EIDS_BY_CHOICE.get(cleaned.get("eid", ""))
         if eid is None:
             return cleaned

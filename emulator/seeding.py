@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from emulator.catalogue import FEDERATED, OWN_AGENCY, SERVICES, PublicService
+from emulator.catalogue import OWN_AGENCY, SERVICES, PublicService
 from emulator.personas import (
     DEMO_CASEWORKER,
     HEAVY_USER,
@@ -25,6 +25,7 @@ from emulator.personas import (
     MINID_ONLY_USER,
     Persona,
 )
+from emulator.types import FEDERATED
 
 OSLO = ZoneInfo("Europe/Oslo")
 HISTORY_DAYS = 730
@@ -158,7 +159,8 @@ def _choose_service(
 
 def _choose(rng: random.Random, habit: EidHabit) -> str:
     names, weights = zip(*habit, strict=True)
-    return rng.choices(names, weights=weights)[0]
+    name: str = rng.choices(names, weights=weights)[0]
+    return name
 
 
 def _federated_reuses(

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
@@ -40,7 +40,8 @@ def _citizen_claims(grant: Grant) -> dict[str, Any]:
     return {
         "sub": pairwise_sub(client_id=grant.client.client_id, pid=grant.pid),
         "pid": grant.pid,
-        "acr": acr_name(Level(grant.level), old_vocabulary=grant.old_acr_vocabulary),
+        # Only a server grant has no level, and it has no citizen either.
+        "acr": acr_name(Level(cast(int, grant.level)), old_vocabulary=grant.old_acr_vocabulary),
     }
 
 

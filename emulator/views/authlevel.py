@@ -10,7 +10,7 @@ import datetime
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -46,7 +46,8 @@ class AuthlevelQuery:
 
 
 def _json_object(request: HttpRequest) -> dict[str, Any]:
-    media_type = request.content_type.lower()
+    # None only on a bare HttpRequest(): Django's WSGI and ASGI requests always set it.
+    media_type = cast(str, request.content_type).lower()
     if media_type != "application/json":
         raise AuthlevelRequestError("The body must be application/json.", status=415)
     try:

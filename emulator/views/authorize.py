@@ -7,6 +7,8 @@ post `pid` and `eid` to that URL without parsing any HTML.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from emulator.faults import fault_injectable, fault_take
 from emulator.forms import LEVEL_NAMES, TestIdLoginForm, level_description
-from emulator.models import Client, PendingAuthorization
+from emulator.models import Client, PendingAuthorization, SsoSession
 from emulator.oauth import with_query
 from emulator.personas import PERSONAS
 from emulator.pkce import pkce_challenge_is_well_formed
@@ -167,7 +169,8 @@ def authorize(request: HttpRequest) -> HttpResponse:
             AuthorizationError("login_required", "No single sign-on session at this level."),
         )
     if sso_suffices and "login" not in prompts:
-        code = authorization_complete(pending=pending, sso=sso, eid=FEDERATED)
+        # sso_suffices: there is one.
+        code = authorization_complete(pending=pending, sso=cast(SsoSession, sso), eid=FEDERATED)
         return _code_redirect(pending, code)
     return redirect("testid-login", key=pending.key)
 
@@ -202,8 +205,9 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
         )
     if request.method == "POST":
         data = request.POST.copy()
-        if data.get("persona"):
-            data["pid"] = data["persona"]
+        persona = data.get("persona")
+        if persona:
+            data["pid"] = persona
         form = TestIdLoginForm(data, required_level=required)
         if form.is_valid():
             eid = form.chosen_eid()

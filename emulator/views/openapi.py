@@ -17,7 +17,8 @@ DOCUMENT = Path(__file__).resolve().parent.parent / "openapi.json"
 
 @cache
 def _document() -> dict[str, Any]:
-    return json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    return document
 
 
 @require_GET

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -165,12 +165,12 @@ def _introspection(token: str, client: Client) -> dict[str, object]:
 
 def _token_management_endpoint(
     endpoint: Endpoint,
-) -> Callable[[Callable[[Client, str], JsonResponse]], Callable[[HttpRequest], JsonResponse]]:
+) -> Callable[[Callable[[Client, str], JsonResponse]], Callable[[HttpRequest], HttpResponse]]:
     """Introspection and revocation alike: POST, client authentication, a `token` parameter."""
 
     def decorate(
         handle: Callable[[Client, str], JsonResponse],
-    ) -> Callable[[HttpRequest], JsonResponse]:
+    ) -> Callable[[HttpRequest], HttpResponse]:  # a fault may answer in place of the JSON
         @csrf_exempt
         @require_POST
         @fault_injectable(endpoint)
