@@ -55,6 +55,8 @@ chromium:
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --config-file emulator/mypy.toml
 
 test: install chromium lint
 	$(VENV)/bin/pytest
