@@ -53,6 +53,8 @@ class StoredTokens(TypedDict):
     access_expires_at: float
     refresh_token: str | None
     id_token: str
+    # One more at each login and refresh: which of two copies is newer (keep_newer_tokens).
+    generation: int
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,17 @@ def store_login(
         "logged_in_at": time.time(),
     }
     session[LOGIN_KEY] = login
-    _store_tokens(session, token_response, id_token=token_response["id_token"])
+    _store_tokens(
+        session,
+        token_response,
+        id_token=token_response["id_token"],
+        generation=_generation(session.get(TOKENS_KEY)) + 1,
+    )
 
 
-def _store_tokens(session: SessionBase, token_response: dict[str, Any], *, id_token: str) -> None:
+def _store_tokens(
+    session: SessionBase, token_response: dict[str, Any], *, id_token: str, generation: int
+) -> None:
     expires_in = token_response.get("expires_in")
     lifetime = expires_in if isinstance(expires_in, int) and expires_in > 0 else 120
     tokens: StoredTokens = {
@@ -98,8 +107,14 @@ def _store_tokens(session: SessionBase, token_response: dict[str, Any], *, id_to
         "access_expires_at": time.time() + lifetime,
         "refresh_token": token_response.get("refresh_token"),
         "id_token": id_token,
+        "generation": generation,
     }
     session[TOKENS_KEY] = tokens
+
+
+def _generation(tokens: StoredTokens | None) -> int:
+    # Sessions stored before generations were counted have none: the oldest.
+    return tokens.get("generation", 0) if tokens else 0
 
 
 def login_details(request: HttpRequest) -> LoginDetails | None:
@@ -118,6 +133,15 @@ def login_details(request: HttpRequest) -> LoginDetails | None:
 
 def id_token_hint(request: HttpRequest) -> str | None:
     return (request.session.get(TOKENS_KEY) or {}).get("id_token")
+
+
+def keep_newer_tokens(session: SessionBase, *, stored: StoredTokens | None) -> None:
+    """Before a session is saved: when the store already holds newer tokens than the request
+    loaded (another request of the session refreshed them meanwhile), keep those, so that a
+    rotated refresh token is never written back."""
+    ours: StoredTokens | None = session.get(TOKENS_KEY)
+    if ours and _generation(stored) > _generation(ours):
+        session[TOKENS_KEY] = stored
 
 
 def _fresh_copy(session: SessionBase) -> StoredTokens | None:
@@ -178,7 +202,7 @@ def _refresh(session: SessionBase, tokens: StoredTokens) -> StoredTokens:
         # invalid_grant: expired, revoked or past the authorization's lifetime.
         logger.info("event=token_refresh_refused error=%s", body.get("error", "unknown"))
         raise ReauthenticationRequired("refresh refused")
-    _store_tokens(session, body, id_token=tokens["id_token"])
+    _store_tokens(session, body, id_token=tokens["id_token"], generation=_generation(tokens) + 1)
     # Saved at once, so a concurrent request of the same session reads the new tokens.
     session.save()
     refreshed: StoredTokens = session[TOKENS_KEY]

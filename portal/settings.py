@@ -121,8 +121,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sessions live in the database, never in a cookie: tokens are kept server-side. Like
-# ID-porten's own session: 30 minutes idle, 120 minutes at most.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# ID-porten's own session: 30 minutes idle, 120 minutes at most. Django's database sessions,
+# made to keep the newest ID-porten tokens when two requests of a session overlap.
+SESSION_ENGINE = "idporten.session_store"
 SESSION_COOKIE_AGE = 30 * 60
 IDPORTEN_SESSION_MAX_SECONDS = 120 * 60
 

@@ -169,3 +169,39 @@ def test_two_requests_of_one_session_refresh_only_once():
             thread.join()
     assert calls == ["refresh-1"]
     assert sorted(results) == ["access-2", "access-2"]
+
+
+def test_a_request_that_loaded_the_session_earlier_does_not_save_old_tokens_back():
+    """Request A loads the session; request B refreshes the tokens and saves; then A saves
+    (every request does: the idle timeout touches the session). The rotated refresh token must
+    not come back, or the next refresh would be a replay that ID-porten refuses."""
+    refreshing = logged_in_request(expires_in=10)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    earlier = store(refreshing.session.session_key)
+    assert earlier["idporten_tokens"]["access_token"] == "access-1"  # loaded now
+
+    with mock.patch(
+        "idporten.http.requests.post", return_value=token_answer(200, token_response(2))
+    ):
+        assert access_token(refreshing) == "access-2"
+    earlier["last_seen"] = time.time()
+    earlier.save()
+
+    saved = store(refreshing.session.session_key).load()["idporten_tokens"]
+    assert (saved["access_token"], saved["refresh_token"]) == ("access-2", "refresh-2")
+    assert earlier["last_seen"] == store(refreshing.session.session_key).load()["last_seen"]
+
+
+def test_a_request_that_refreshed_itself_saves_its_own_newer_tokens():
+    request = logged_in_request(expires_in=10)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    with mock.patch(
+        "idporten.http.requests.post", return_value=token_answer(200, token_response(2))
+    ):
+        access_token(request)
+    request.session.save()
+
+    assert store(request.session.session_key).load()["idporten_tokens"]["refresh_token"] == (
+        "refresh-2"
+    )

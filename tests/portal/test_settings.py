@@ -71,7 +71,7 @@ def test_production_cookies_are_secure_and_host_bound():
     assert name == "__Host-portal_session"
     assert (session_secure, csrf_secure, redirect) == ("True", "True", "True")
     assert int(hsts) >= 31536000
-    assert engine == "django.contrib.sessions.backends.db"
+    assert engine == "idporten.session_store"
 
 
 def test_debug_turns_off_secure_cookies_and_hsts_for_local_http():
