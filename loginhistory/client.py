@@ -13,7 +13,6 @@ import re
 import sys
 from collections.abc import Iterable
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 import requests
 from django.conf import settings
@@ -21,11 +20,10 @@ from django.http import HttpRequest
 
 from idporten.http import IdPortenUnavailable
 from idporten.session import ReauthenticationRequired, access_token
-from loginhistory.types import Login
+from loginhistory.types import OSLO, Login
 
 logger = logging.getLogger(__name__)
 
-OSLO = ZoneInfo("Europe/Oslo")
 PATHS = {"own": "/innlogginger/logg/idporten", "all": "/innlogginger/logg/idporten/all"}
 FIELDS = ("tidspunkt", "tjeneste", "eid", "integrasjon_id", "orgno")
 # The documented shape, "2019-03-07T09:26:36"; fromisoformat alone would also take a zone,

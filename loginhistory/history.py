@@ -21,11 +21,9 @@ import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
-from zoneinfo import ZoneInfo
 
-from loginhistory.types import Login
+from loginhistory.types import OSLO, Login
 
-OSLO = ZoneInfo("Europe/Oslo")
 _WALL_EPOCH = datetime.datetime(1970, 1, 1)
 SECONDS_PER_DAY = 86_400
 _FIRST_AT_SERVICE = 1
@@ -35,8 +33,10 @@ TEXT_COLUMNS = ("service", "eid", "integration_id", "orgno")
 
 
 def wall_seconds(moment: datetime.datetime) -> int:
-    """A local time (aware or naive) as wall-clock seconds."""
-    return int((moment.replace(tzinfo=None) - _WALL_EPOCH).total_seconds())
+    """A time as Norwegian wall-clock seconds: an aware one is read in Europe/Oslo first (one
+    already there is left exactly as it is), a naive one is taken to be Norwegian."""
+    local = moment.astimezone(OSLO) if moment.tzinfo else moment
+    return int((local.replace(tzinfo=None) - _WALL_EPOCH).total_seconds())
 
 
 def day_start(day: datetime.date) -> int:

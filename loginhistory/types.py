@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+# The login log's times are Norwegian wall-clock time (idporten-facts 2.1).
+OSLO = ZoneInfo("Europe/Oslo")
 
 # "00-05": a login that starts in one of these local hours is marked as a night-time login.
 NIGHT_HOURS = range(6)

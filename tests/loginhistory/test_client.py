@@ -19,9 +19,9 @@ from loginhistory.client import (
     history_fetch,
     parse_items,
 )
+from loginhistory.types import OSLO
 from tests.loginhistory.conftest import API, StubApi, item
 
-OSLO = client.OSLO
 GOOD = item("2019-03-07T09:26:36", service="DIREKTORATET FOR FORVALTNING OG IKT", eid="MinID PIN")
 
 

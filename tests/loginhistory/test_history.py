@@ -10,8 +10,9 @@ from django.core.cache import cache
 
 from loginhistory.chart import month_chart
 from loginhistory.client import flagged, parse_items
-from loginhistory.history import History, HistoryRows, day_end, day_start
+from loginhistory.history import History, HistoryRows, day_end, day_start, wall_seconds
 from loginhistory.selectors import MonthCount, logins_per_month
+from loginhistory.types import OSLO
 from tests.loginhistory.conftest import item
 
 
@@ -136,3 +137,10 @@ def test_the_chart_scales_to_the_busiest_month_and_draws_no_bar_for_an_empty_one
     assert empty.height == 0
     assert busiest.y == chart.baseline - busiest.height and busiest.height == 2 * half.height
     assert busiest.count_y < busiest.y < chart.month_label_y
+
+
+def test_an_aware_time_in_another_zone_is_kept_as_its_norwegian_wall_clock() -> None:
+    utc = datetime.datetime(2025, 7, 1, 10, 0, tzinfo=datetime.UTC)  # 12:00 in Oslo (summer)
+    oslo = datetime.datetime(2025, 7, 1, 12, 0, tzinfo=OSLO)
+
+    assert wall_seconds(utc) == wall_seconds(oslo) == wall_seconds(oslo.replace(tzinfo=None))
