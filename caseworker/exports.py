@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseworker.models import PreviewLookup
-from portal.spreadsheets import spreadsheet_csv
+from common.spreadsheets import spreadsheet_csv
 
 
 def _outcome_cells(lookup: PreviewLookup) -> list[str]:

@@ -5,31 +5,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import NationalIdentityNumberField
+from common.nin import NationalIdentityNumber
 from idporten.environments import ENVIRONMENTS
-from idporten.nin import (
-    InvalidNationalIdentityNumber,
-    NationalIdentityNumber,
-    parse_national_identity_number,
-)
 
 REASON_MAX_LENGTH = 200
-# By InvalidNationalIdentityNumber.reason.
-PID_ERRORS = {
-    "length": _("A national identity number has 11 digits."),
-    "checksum": _("This is not a valid national identity number. Check the digits."),
-    "date": _("This national identity number does not hold a valid date of birth."),
-}
 
 
 class PreviewStartForm(forms.Form):
-    pid = forms.CharField(
+    pid = NationalIdentityNumberField(
         label=_("The citizen's national identity number"),
         help_text=_("11 digits. D-numbers are accepted."),
-        max_length=20,
-        error_messages={
-            "required": _("Enter the citizen's national identity number."),
-            "max_length": PID_ERRORS["length"],
-        },
+        error_messages={"required": _("Enter the citizen's national identity number.")},
         widget=forms.TextInput(
             attrs={"class": "ds-input", "inputmode": "numeric", "autocomplete": "off"}
         ),
@@ -46,10 +33,7 @@ class PreviewStartForm(forms.Form):
     )
 
     def clean_pid(self) -> NationalIdentityNumber:
-        try:
-            number = parse_national_identity_number(self.cleaned_data["pid"])
-        except InvalidNationalIdentityNumber as exc:
-            raise ValidationError(PID_ERRORS[exc.reason], code=exc.reason) from None
+        number: NationalIdentityNumber = self.cleaned_data["pid"]  # required, so never None
         if number.synthetic and ENVIRONMENTS[settings.IDPORTEN_ENVIRONMENT].production:
             raise ValidationError(
                 _("Synthetic test numbers cannot be looked up in production."), code="synthetic"

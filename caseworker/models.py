@@ -5,25 +5,17 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authlevel.types import UsedLevel
-from idporten.nin import InvalidNationalIdentityNumber, parse_national_identity_number
-from portal.logging import mask_national_identity_numbers
+from common.forms import validate_national_identity_number
+from common.logging import mask_national_identity_numbers
 
 
 class AuditRecordImmutable(Exception):
     """An audit record was about to be changed or deleted: the trail must stay as written."""
-
-
-def validate_national_identity_number(value: str) -> None:
-    try:
-        parse_national_identity_number(value)
-    except InvalidNationalIdentityNumber:
-        raise ValidationError(_("Enter a valid national identity number of 11 digits.")) from None
 
 
 class CaseworkerGrant(models.Model):

@@ -7,20 +7,11 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import NationalIdentityNumberField
 from emulator.types import EIDS, EIDS_BY_CHOICE, TESTID, Eid, Level
-from idporten.nin import InvalidNationalIdentityNumber, parse_national_identity_number
 
 LEVEL_NAMES = {Level.SUBSTANTIAL: "substantial", Level.HIGH: "high"}
 LEVELS_BY_NAME = {name: level for level, name in LEVEL_NAMES.items()}
-
-PID_ERRORS = {
-    "length": _("A national identity number has exactly 11 digits."),
-    "checksum": _(
-        "This is not a valid national identity number: the check digits do not match. "
-        "Check that you typed it correctly."
-    ),
-    "date": _("This is not a valid national identity number: the birth date part is not a date."),
-}
 
 
 def level_description(level: Level) -> str:
@@ -37,9 +28,8 @@ def eid_label(eid: Eid) -> str:
 
 
 class TestIdLoginForm(forms.Form):
-    pid = forms.CharField(
+    pid = NationalIdentityNumberField(
         label=_("National identity number (11 digits)"),
-        max_length=20,
         error_messages={"required": _("Enter a national identity number.")},
     )
     eid = forms.ChoiceField(
@@ -66,12 +56,6 @@ class TestIdLoginForm(forms.Form):
         # Labelled here, not in the class: the page's language is known only per request.
         eid_field = cast(forms.ChoiceField, self.fields["eid"])  # declared so above
         eid_field.choices = [(eid.choice, eid_label(eid)) for eid in EIDS]
-
-    def clean_pid(self) -> str:
-        try:
-            return parse_national_identity_number(self.cleaned_data["pid"]).value
-        except InvalidNationalIdentityNumber as error:
-            raise forms.ValidationError(PID_ERRORS[error.reason], code=error.reason) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned = cast(dict[str, Any], super().clean())  # Form.clean gives cleaned_data

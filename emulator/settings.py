@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import (
+from common.env import (
     database_from_url,
     envbool,
     envchoice,
@@ -19,7 +19,7 @@ from portal.env import (
     envstr,
     envurl,
 )
-from portal.logging import logging_config
+from common.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

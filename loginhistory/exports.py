@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import spreadsheet_csv
 from loginhistory.types import Login
-from portal.spreadsheets import spreadsheet_csv
 
 
 def _as_item(login: Login) -> dict[str, str]:

@@ -12,15 +12,7 @@ from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from idporten.environments import (
-    ENVIRONMENTS,
-    LOCAL_CLIENT_ID,
-    LOCAL_CLIENT_SECRET,
-    LOCAL_KEYSTORE,
-    LOCAL_SERVER_CLIENT_ID,
-)
-from idporten.types import Acr
-from portal.env import (
+from common.env import (
     database_from_url,
     envbool,
     envchoice,
@@ -31,7 +23,15 @@ from portal.env import (
     envstr,
     envurl,
 )
-from portal.logging import logging_config
+from common.logging import logging_config
+from idporten.environments import (
+    ENVIRONMENTS,
+    LOCAL_CLIENT_ID,
+    LOCAL_CLIENT_SECRET,
+    LOCAL_KEYSTORE,
+    LOCAL_SERVER_CLIENT_ID,
+)
+from idporten.types import Acr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import caseworker.models
+import common.forms
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=11,
                         unique=True,
-                        validators=[caseworker.models.validate_national_identity_number],
+                        validators=[common.forms.validate_national_identity_number],
                     ),
                 ),
                 ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),

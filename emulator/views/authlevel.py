@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from common.nin import InvalidNationalIdentityNumber, parse_national_identity_number
 from emulator.bearer import Claims, bearer_protected
 from emulator.clock import now
 from emulator.faults import fault_injectable
@@ -23,7 +24,6 @@ from emulator.oauth import json_no_store, oauth_error
 from emulator.seeding import LEVEL4_WINDOW_MONTHS, OSLO, months_before
 from emulator.selectors import person_used_level4_since
 from emulator.types import ApiScope, Endpoint
-from idporten.nin import InvalidNationalIdentityNumber, parse_national_identity_number
 
 ELEVEN_DIGITS = re.compile(r"[0-9]{11}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

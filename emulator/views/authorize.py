@@ -212,7 +212,9 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
         if form.is_valid():
             eid = form.chosen_eid()
             sso = sso_session_start(
-                pid=form.cleaned_data["pid"], level=form.cleaned_data["login_level"], amr=eid.amr
+                pid=form.cleaned_data["pid"].value,
+                level=form.cleaned_data["login_level"],
+                amr=eid.amr,
             )
             request.session[SSO_SESSION_KEY] = sso.key
             code = authorization_complete(pending=pending, sso=sso, eid=eid.log_name)

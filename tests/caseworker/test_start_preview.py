@@ -47,9 +47,9 @@ def start(client, pid: str, reason: str = "Sak 2025/1234, telefon"):
 @pytest.mark.parametrize(
     ("pid", "message"),
     [
-        ("1587851003", "A national identity number has 11 digits."),
-        ("15878510036", "This is not a valid national identity number. Check the digits."),
-        ("52998012309", "This national identity number does not hold a valid date of birth."),
+        ("1587851003", "A national identity number has exactly 11 digits."),
+        ("15878510036", "the check digits do not match. Check that you typed it correctly."),
+        ("52998012309", "the birth date part is not a date."),
         ("", "Enter the citizen&#x27;s national identity number."),
     ],
 )

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from idporten.nin import is_valid_national_identity_number
 from tests.emulator.support import TIMEOUT, Emulator
+from tests.nin_support import is_valid_national_identity_number
 
 
 def unseeded_pid(day: int) -> str:

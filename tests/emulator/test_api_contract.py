@@ -21,8 +21,8 @@ from schemathesis import GenerationMode
 
 from emulator.personas import PERSONAS
 from emulator.types import DEFAULT_MAXHITS, MAX_MAXHITS
-from idporten.nin import is_valid_national_identity_number
 from tests.emulator.support import ROOT, TIMEOUT, Emulator, EmulatorServer, server_token
+from tests.nin_support import is_valid_national_identity_number
 
 MAX_EXAMPLES = 40
 # Access tokens live 120 s; a token older than this is replaced before the next operation.

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from portal.spreadsheets import spreadsheet_safe
+from common.spreadsheets import spreadsheet_safe
 from tests.loginhistory.conftest import StubApi, days_ago, item
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ caseworker this way.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from caseworker.forms import PID_ERRORS
 from caseworker.services import caseworker_grant_create, caseworker_grant_revoke
-from idporten.nin import InvalidNationalIdentityNumber, parse_national_identity_number
+from common.forms import national_identity_number_from
 
 
 class Command(BaseCommand):
@@ -25,9 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, pid: str, revoke: bool, **options: object) -> None:
         try:
-            number = parse_national_identity_number(pid)
-        except InvalidNationalIdentityNumber as exc:
-            raise CommandError(str(PID_ERRORS[exc.reason])) from None
+            number = national_identity_number_from(pid)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         masked = number.masked()
         if revoke:
             revoked = caseworker_grant_revoke(pid=number.value)

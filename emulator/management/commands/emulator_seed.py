@@ -18,10 +18,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from common.logging import mask_national_identity_numbers
 from emulator.models import LoginEvent, Person
 from emulator.personas import PERSONAS
 from emulator.seeding import PLANS, GeneratedLogin, generate_history
-from portal.logging import mask_national_identity_numbers
 
 BATCH_SIZE = 2000
 

@@ -28,7 +28,7 @@ def logging_config(level: str) -> dict[str, object]:
         "disable_existing_loggers": False,
         "formatters": {
             "line": {
-                "()": "portal.logging.MaskingFormatter",
+                "()": "common.logging.MaskingFormatter",
                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
             },
         },

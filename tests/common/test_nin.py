@@ -8,14 +8,14 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from emulator.personas import PERSONAS, Persona
-from idporten.nin import (
+from common.nin import (
     RELAXED_CHECK_DIGIT_FROM,
     InvalidNationalIdentityNumber,
     NumberKind,
-    is_valid_national_identity_number,
     parse_national_identity_number,
 )
+from emulator.personas import PERSONAS, Persona
+from tests.nin_support import is_valid_national_identity_number
 
 K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -23,7 +23,7 @@ BEFORE_2032 = RELAXED_CHECK_DIGIT_FROM - datetime.timedelta(days=1)
 
 
 def check_digit(digits: str, weights: tuple[int, ...]) -> int:
-    """idporten-facts.md 6.1: 11 - (weighted sum mod 11), where 11 becomes 0 (10: no number)."""
+    """docs/idporten.md 6.1: 11 - (weighted sum mod 11), where 11 becomes 0 (10: no number)."""
     digit = 11 - sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
     return 0 if digit == 11 else digit
 
@@ -41,7 +41,7 @@ def with_second_check_digit(first_ten: str) -> str | None:
 
 
 def individual_numbers_for(year: int) -> st.SearchStrategy[int]:
-    """The individnummer ranges that give `year`'s century (idporten-facts.md 6.2)."""
+    """The individnummer ranges that give `year`'s century (docs/idporten.md 6.2)."""
     if year < 1900:
         return st.integers(500, 749)
     if year < 1940:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from portal.logging import MaskingFormatter, mask_national_identity_numbers
+from common.logging import MaskingFormatter, mask_national_identity_numbers
 
 
 def test_it_masks_eleven_digit_numbers_but_keeps_other_numbers():

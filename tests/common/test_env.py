@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import (
+from common.env import (
     database_from_url,
     envbool,
     envchoice,

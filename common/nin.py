@@ -1,6 +1,6 @@
 """Norwegian national identity numbers: fødselsnummer, D-number, and Tenor's synthetic numbers.
 
-Rules (../shared/docs/idporten-facts.md section 6):
+Rules (docs/idporten.md section 6):
 - eleven digits DDMMYY + individnummer (3) + two mod-11 check digits;
 - a D-number adds 4 to the first digit of the day;
 - a synthetic test number from Tenor adds 80 to the month (a synthetic D-number does both);
@@ -94,11 +94,3 @@ def parse_national_identity_number(
     return NationalIdentityNumber(
         value=value, kind=kind, synthetic=synthetic, birth_date=birth_date
     )
-
-
-def is_valid_national_identity_number(raw: str, *, today: datetime.date | None = None) -> bool:
-    try:
-        parse_national_identity_number(raw, today=today)
-    except InvalidNationalIdentityNumber:
-        return False
-    return True
