@@ -1,10 +1,10 @@
 """The public services our synthetic citizens log in to, and the eID names of ID-porten's login log.
 
 Organisation numbers are the agencies' real ones in Enhetsregisteret, and `name` is the register's
-name in upper case, which is what ID-porten's login log shows as "tjeneste" (facts section 2.1).
-Each number was checked against public sources and passes the register's mod-11 check digit
-(tests/emulator/test_seeding.py asserts it). Integration ids are made up: ID-porten's real client
-ids are not public.
+name in upper case, which is what ID-porten's login log shows as "tjeneste" (docs/idporten.md
+section 2.1). Each number was checked against public sources and passes the register's mod-11
+check digit (tests/emulator/test_seeding.py asserts it). Integration ids are made up:
+ID-porten's real client ids are not public.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from emulator.types import EIDS, FEDERATED, Level
 
 # The portal's own agency. The login-history API only shows a client the logins to services of
-# its own organisation number (facts section 2.2), so every seeded citizen needs some rows here.
+# its own organisation number (docs/idporten.md section 2.2), so every seeded citizen needs some
+# rows here.
 OWN_AGENCY_ORGNO = "991825827"
 OWN_INTEGRATION_ID = "local-min-innloggingshistorikk"
 
@@ -124,7 +125,7 @@ SERVICES: tuple[PublicService, ...] = (
     OWN_AGENCY,
 )
 
-# eID names as the login log writes them (facts section 5). MinID is level 3.
+# eID names as the login log writes them (docs/idporten.md section 5). MinID is level 3.
 MINID_EIDS = frozenset({"MinID PIN", "MinID OTC", "MinID app"})
 # ID-porten's "nivå 4" (idporten-loa-high), what the authlevel API's `harbruktnivaa4` asks about:
 # the eIDs the TestID page gives the high level. "Federated" reuses an earlier authentication

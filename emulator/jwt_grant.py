@@ -1,11 +1,11 @@
-"""The server-to-server JWT grant (RFC 7523) of ID-porten's old OIDC provider (facts 4).
+"""The server-to-server JWT grant (RFC 7523) of ID-porten's old OIDC provider (docs/idporten.md 4).
 
 A client posts `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` and an `assertion`:
 a JWT it signed (RS256 only) with its enterprise certificate, sent in the `x5c` header, or
 with a key registered beforehand, named by `kid`. The assertion is the client's whole
 authentication; no client secret is sent. Errors follow Maskinporten's, the old provider's
-successor (facts 4): HTTP 400 with `invalid_request`, `invalid_grant` or `invalid_scope` and a
-description that names the one check that failed.
+successor (docs/idporten.md 4): HTTP 400 with `invalid_request`, `invalid_grant` or
+`invalid_scope` and a description that names the one check that failed.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from emulator.selectors import client_get, token_hash
 from emulator.services import GrantError, grant_type_check
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-# "ID-porten godtar kun maks levetid på jwt'en til 120 sekunder (exp - iat <= 120)" (facts 4).
+# "ID-porten godtar kun maks levetid på jwt'en til 120 sekunder (exp - iat <= 120)"
+# (docs/idporten.md 4).
 MAX_ASSERTION_LIFETIME = 120
 # Clients' clocks drift; a few seconds either way is tolerated for iat and exp.
 CLOCK_SKEW = 10
@@ -47,7 +48,7 @@ REQUIRED_CLAIMS = ("aud", "iss", "scope", "iat", "exp")
 # An x5c chain longer than this is not an enterprise certificate's.
 MAX_CHAIN_LENGTH = 5
 
-# client_amr of the issued token (facts 3.5): how the client proved who it is.
+# client_amr of the issued token (docs/idporten.md 3.5): how the client proved who it is.
 AMR_ENTERPRISE_CERTIFICATE = "virksomhetssertifikat"
 AMR_REGISTERED_KEY = "private_key_jwt"
 
@@ -88,7 +89,7 @@ def _header(assertion: str) -> dict[str, Any]:
     except jwt.PyJWTError:
         raise _request_error("The assertion is not a well-formed JWT.") from None
     if header.get("alg") != "RS256":
-        # "RS256 - Vi støtter kun RSA-SHA256" (facts 4).
+        # "RS256 - Vi støtter kun RSA-SHA256" (docs/idporten.md 4).
         raise _request_error(f"Only RS256 is supported, not alg {header.get('alg')!r}.")
     if "x5c" not in header and "kid" not in header:
         raise _request_error("Either 'kid' or 'x5c' must be present in the JWT header.")
@@ -148,8 +149,9 @@ def _signature_verify(assertion: str, key: rsa.RSAPublicKey) -> None:
 
 
 def _audience_check(aud: object) -> None:
-    # The issuer exactly, as the old provider had it ("aud = the provider issuer", facts 4);
-    # the facts do not say it took other spellings, so neither does the emulator.
+    # The issuer exactly, as the old provider had it (the provider's issuer, docs/idporten.md 4);
+    # ID-porten's documentation does not say it took other spellings, so neither does the
+    # emulator.
     issuer = settings.EMULATOR_ISSUER
     if aud != issuer and not (isinstance(aud, list) and issuer in aud):
         raise _grant_error(f"Invalid JWT claim aud: it must be the issuer {issuer}.")
@@ -218,7 +220,8 @@ def _scope_check(scope: str, client: Client) -> None:
 
 
 def _replay_key(claims: dict[str, Any], assertion: str) -> str:
-    # Without a jti, "sammenligne en hash-verdi av jwt'en" (facts 4): the whole assertion.
+    # Without a jti, "sammenligne en hash-verdi av jwt'en" (docs/idporten.md 4): the whole
+    # assertion.
     jti = claims.get("jti")
     material = f"jti:{jti}" if isinstance(jti, str) and jti else f"assertion:{assertion}"
     return token_hash(material)

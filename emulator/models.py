@@ -183,7 +183,7 @@ class UsedAssertion(models.Model):
     """A JWT-grant assertion already spent, kept until it expires so a replay is refused."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE)
-    # SHA-256 of the jti, or of the whole assertion when it has none (facts 4).
+    # SHA-256 of the jti, or of the whole assertion when it has none (docs/idporten.md 4).
     replay_key = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
 

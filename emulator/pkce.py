@@ -1,4 +1,4 @@
-"""PKCE (RFC 7636), S256 only, as ID-porten (facts 3.2)."""
+"""PKCE (RFC 7636), S256 only, as ID-porten (docs/idporten.md 3.2)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The emulator's test PKI: a test CA and enterprise certificates ("virksomhetssertifikat").
 
 ID-porten's JWT grant takes assertions signed with a Buypass or Commfides enterprise certificate
-with key usage digitalSignature (facts 1.5 and 4). Neither issuer's test chain can be reached
-from a laptop or CI, so the emulator issues look-alikes from a CA of its own and trusts only
-that CA. Nothing here touches the database or Django settings: the management command, the
+with key usage digitalSignature (docs/idporten.md 1.5 and 4). Neither issuer's test chain can be
+reached from a laptop or CI, so the emulator issues look-alikes from a CA of its own and trusts
+only that CA. Nothing here touches the database or Django settings: the management command, the
 grant and the tests all call these functions with a directory.
 
 How the organisation number sits in the subject: Buypass and Commfides put the nine digits in
@@ -92,7 +92,7 @@ def key_usage(*usages: str) -> x509.KeyUsage:
     return x509.KeyUsage(**{name: name in usages for name in KEY_USAGES})
 
 
-# "key usage: Digital Signature" (facts 1.5), and nothing else.
+# "key usage: Digital Signature" (docs/idporten.md 1.5), and nothing else.
 DIGITAL_SIGNATURE_ONLY = key_usage("digital_signature")
 CA_KEY_USAGE = key_usage("key_cert_sign", "crl_sign")
 

@@ -2,8 +2,8 @@
 
 Each persona draws from its own random.Random seeded with its number, and no draw depends on the
 moment of seeding, so the same `now` always gives the same rows. `now` is an input at all because
-the personas are defined relative to "the last 18 months", the authlevel API's window (facts
-section 1.2): a history is laid out backwards from the day before seeding.
+the personas are defined relative to "the last 18 months", the authlevel API's window
+(docs/idporten.md 1.2): a history is laid out backwards from the day before seeding.
 
 Pure functions without the database: emulator_seed writes what they return.
 """
@@ -52,7 +52,7 @@ FEDERATED_MAX_PER_SESSION = 3
 
 EidHabit = tuple[tuple[str, float], ...]
 
-# BankID dominates; MinID app and Commfides are rare (facts section 5 lists the names).
+# BankID dominates; MinID app and Commfides are rare (docs/idporten.md section 5 lists the names).
 EVERYDAY_HABIT: EidHabit = (
     ("BankID", 44),
     ("BankID mobil", 12),

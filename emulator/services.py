@@ -31,7 +31,7 @@ from emulator.selectors import token_hash
 from emulator.types import Level
 
 # ID-porten's SSO: "30 minutter, men kan forlenges uten brukerinteraksjon inntil maksimalt
-# 120 minutter" (facts 3.6).
+# 120 minutter" (docs/idporten.md 3.6).
 SSO_IDLE_LIFETIME = datetime.timedelta(minutes=30)
 SSO_MAX_LIFETIME = datetime.timedelta(minutes=120)
 # RFC 6749 10.5 recommends at most ten minutes; ID-porten's codes are short-lived.
@@ -109,7 +109,8 @@ def client_upsert(*, definition: dict[str, Any]) -> Client:
 
 
 def client_jwks_check(jwks: object) -> None:
-    """Registered keys must be RSA public JWKs, each with its own kid (RS256 only, facts 4)."""
+    """Registered keys must be RSA public JWKs, each with its own kid (RS256 only,
+    docs/idporten.md 4)."""
     if not isinstance(jwks, list):
         raise ClientDefinitionError("jwks must be a list of JWKs")
     kids = [key.get("kid") if isinstance(key, dict) else None for key in jwks]
@@ -160,8 +161,8 @@ def sso_session_start(*, pid: str, level: Level, amr: str) -> SsoSession:
 def sso_session_end(*, sso: SsoSession) -> list[Client]:
     """End the session and revoke what only it justified; returns the clients to notify.
 
-    ID-porten's logout "invalidates tokens that have only openid/profile" (facts 3.7): grants
-    with API scopes outlive the session.
+    ID-porten's logout invalidates tokens that have only openid/profile (docs/idporten.md 3.7):
+    grants with API scopes outlive the session.
     """
     moment = now()
     with transaction.atomic():
@@ -274,7 +275,7 @@ def refresh_token_issue(*, grant: Grant) -> str:
     RefreshToken.objects.create(
         token_hash=token_hash(token),
         grant=grant,
-        # Inactivity limit, bounded by the authorization's lifetime (facts 3.6).
+        # Inactivity limit, bounded by the authorization's lifetime (docs/idporten.md 3.6).
         expires_at=min(inactivity_end, grant.expires_at),
     )
     return token

@@ -1,4 +1,4 @@
-"""ID tokens and access tokens shaped like ID-porten's (facts 3.4 and 3.5)."""
+"""ID tokens and access tokens shaped like ID-porten's (docs/idporten.md 3.4 and 3.5)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def access_token_issue(*, grant: Grant, client_amr: str) -> tuple[str, int]:
     """A by-value (JWT) access token and its lifetime in seconds.
 
     A server grant (the JWT grant) has no citizen, so its token has no sub, pid or acr: the
-    APIs tell a server token from a user-bound one by the missing pid (facts 3.5).
+    APIs tell a server token from a user-bound one by the missing pid (docs/idporten.md 3.5).
     """
     client = grant.client
     issued = now()

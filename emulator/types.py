@@ -1,7 +1,7 @@
 """ID-porten's protocol vocabulary, as the emulator speaks it.
 
-Sources: ../shared/docs/idporten-facts.md sections 3.2 (acr values), 3.4 (amr) and 5 (eID
-names in the login log); https://docs.digdir.no/docs/idporten/oidc/oidc_protocol_id_token
+Sources: docs/idporten.md sections 3.2 (acr values), 3.4 (amr) and 5 (eID names in the
+login log); https://docs.digdir.no/docs/idporten/oidc/oidc_protocol_id_token
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ NEW_ACR = {
     Level.HIGH: "idporten-loa-high",
 }
 OLD_ACR = {Level.LOW: "Level2", Level.SUBSTANTIAL: "Level3", Level.HIGH: "Level4"}
-# idporten-loa-low and Level2 are not offered: no eID gives the low level (facts 3.2).
+# idporten-loa-low and Level2 are not offered: no eID gives the low level (docs/idporten.md 3.2).
 REQUESTABLE_ACR = {
     "idporten-loa-substantial": Level.SUBSTANTIAL,
     "idporten-loa-high": Level.HIGH,
@@ -43,8 +43,8 @@ class Eid:
     """One eID of the TestID page: what the form posts, what the login log and `amr` say."""
 
     choice: str  # the `eid` form value
-    log_name: str  # the login log's "eid" (facts section 5)
-    amr: str  # the ID token's amr entry (facts section 3.4)
+    log_name: str  # the login log's "eid" (docs/idporten.md section 5)
+    amr: str  # the ID token's amr entry (docs/idporten.md section 3.4)
     level: Level | None  # None: TestID, where the tester picks the level
 
 
@@ -128,7 +128,7 @@ class LoginHistoryFault(enum.StrEnum):
 
 
 class ApiScope(enum.StrEnum):
-    """The scopes of the two APIs (facts 1.5, 2.2 and 2.3)."""
+    """The scopes of the two APIs (docs/idporten.md 1.5, 2.2 and 2.3)."""
 
     AUTHLEVEL_READ = "global/idporten.authlevel.read"
     USER_LOG_READ = "idporten:user.log.read"
@@ -148,9 +148,10 @@ def faults_allowed_at(endpoint: Endpoint) -> tuple[str, ...]:
     return (*GenericFault, *ENDPOINT_FAULTS.get(endpoint, ()))
 
 
-# The login-history API's maxhits (also stated in emulator/openapi.json). The facts leave both
-# unconfirmed. The documented examples ask for 5 and 1; a page of 100 is what a client that
-# leaves maxhits out most plausibly wants. The API has no paging, so the ceiling is what a whole
-# history may need: 10,000 holds the heaviest persona's.
+# The login-history API's maxhits (also stated in emulator/openapi.json). ID-porten's
+# documentation gives neither the default nor the maximum (docs/idporten.md 2.3). The documented
+# examples ask for 5 and 1; a page of 100 is what a client that leaves maxhits out most plausibly
+# wants. The API has no paging, so the ceiling is what a whole history may need: 10,000 holds the
+# heaviest persona's.
 DEFAULT_MAXHITS = 100
 MAX_MAXHITS = 10_000

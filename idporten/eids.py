@@ -25,8 +25,8 @@ class Issuer(enum.StrEnum):
 class EidProduct:
     name: str
     # None when the name alone does not tell: TestID (the tester picks), eIDAS (the notified
-    # level of the foreign eID), the passport variants (UNCONFIRMED, facts section 5), and
-    # Federated (a single sign-on, no new authentication).
+    # level of the foreign eID), the passport variants (unconfirmed, docs/idporten.md section 5),
+    # and Federated (a single sign-on, no new authentication).
     level: LevelOfAssurance | None
     issuer: Issuer
 
@@ -37,7 +37,7 @@ _BUYPASS = EidProduct("Buypass", LevelOfAssurance.HIGH, Issuer.BUYPASS)
 FEDERATED = "federated"
 
 # Lower-cased, with hyphens as spaces (see _key): the amr values of the old and new platforms
-# and the login log's names (idporten-facts sections 3.4 and 5).
+# and the login log's names (docs/idporten.md sections 3.4 and 5).
 _PRODUCTS: dict[str, EidProduct] = {
     "minid": _MINID,
     "minid pin": _MINID,

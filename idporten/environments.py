@@ -1,6 +1,6 @@
 """The ID-porten environments the portal knows, by name (IDPORTEN_ENVIRONMENT).
 
-Issuers and API addresses: ../shared/docs/idporten-facts.md sections 1.1, 2.1 and 3.1. An
+Issuers and API addresses: docs/idporten.md sections 1.1, 2.1 and 3.1. An
 address ID-porten has not published is None, and the part of the portal that needs it says
 the service is unavailable there. The authlevel API was retired on the new platform, and
 the login-history API only ever served the old platform.

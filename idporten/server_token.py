@@ -1,5 +1,5 @@
 """Server-to-server access tokens from ID-porten's JWT grant (RFC 7523), signed with the
-agency's enterprise certificate (../shared/docs/idporten-facts.md section 4).
+agency's enterprise certificate (docs/idporten.md section 4).
 
 Tokens are cached in the Django cache, so every process (on every machine, with Redis) shares
 one, until shortly before they expire. When none is cached, concurrent requests fetch one

@@ -1,6 +1,6 @@
 """ID-porten's protocol vocabulary.
 
-Levels of assurance: docs.digdir.no "oidc_protocol_id_token" and idporten-facts.md section 5.
+Levels of assurance: docs.digdir.no "oidc_protocol_id_token" and docs/idporten.md section 5.
 The old platform said Level3/Level4; the new one says idporten-loa-substantial/-high. Both
 are understood everywhere, and compared through the level they stand for.
 """

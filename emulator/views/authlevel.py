@@ -1,4 +1,4 @@
-"""The authlevel API (seed 000, facts section 1): has a citizen logged in at level 4 since a date?
+"""The authlevel API (docs/idporten.md section 1): has a citizen logged in at level 4 since a date?
 
 POST /authlevel/rest/v1/sikkerhetsnivaa with a server token carrying
 global/idporten.authlevel.read and {"personidentifikator": "...", "fraDato": "YYYY-MM-DD"}.
@@ -74,7 +74,8 @@ def _national_identity_number(body: dict[str, Any], today: datetime.date) -> str
 def _from_date(body: dict[str, Any], today: datetime.date) -> datetime.date:
     value = body.get("fraDato")
     if value is None:
-        # "Dersom ikke fraDato er angitt ... skjer søket innenfor siste 18 måneder" (facts 1.2).
+        # "Dersom ikke fraDato er angitt ... skjer søket innenfor siste 18 måneder"
+        # (docs/idporten.md 1.2).
         midnight = datetime.datetime.combine(today, datetime.time())
         return months_before(midnight, LEVEL4_WINDOW_MONTHS).date()
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
@@ -107,7 +108,7 @@ def sikkerhetsnivaa(request: HttpRequest, claims: Claims) -> HttpResponse:
     used = person_used_level4_since(pid=query.pid, since=query.since)
     if used is None:
         # "dersom du søker på en person som ikke finnes i ID-porten, vil du kun få HTTP
-        # responskode 404 tilbake" (facts 1.4): the status, no body.
+        # responskode 404 tilbake" (docs/idporten.md 1.4): the status, no body.
         response = HttpResponse(status=404)
         response["Cache-Control"] = "no-store"
         return response

@@ -1,4 +1,4 @@
-"""/authorize and the TestID login page (facts 3.2).
+"""/authorize and the TestID login page (docs/idporten.md 3.2).
 
 The authorization request is validated once, stored as a PendingAuthorization, and the browser
 is sent to /login/<key>, as the real ID-porten sends it on to its login pages. Scripts can then

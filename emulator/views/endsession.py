@@ -1,4 +1,4 @@
-"""RP-initiated logout with front-channel logout of every client in the SSO session (facts 3.7)."""
+"""RP-initiated logout, with front-channel logout of every SSO client (docs/idporten.md 3.7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The login-history API (seed 002, facts section 2): the logged-in citizen's own login log.
+"""The login-history API (docs/idporten.md section 2): the logged-in citizen's own login log.
 
 GET /innlogginger/logg/idporten?maxhits=N answers with the logins to services of the token's
 organisation; /innlogginger/logg/idporten/all with those to every organisation. Both need a
@@ -120,7 +120,8 @@ def _history(request: HttpRequest, *, pid: str, orgno: str | None) -> JsonRespon
 @bearer_protected(scope=ApiScope.USER_LOG_READ, user_bound=True)
 def own_organisation(request: HttpRequest, claims: Claims) -> HttpResponse:
     # "Kunden får kun se innloggingshistorikk til tjenester tilknyttet eget
-    # organisasjonsnummer" (facts 2.2): the organisation of the client the token was issued to.
+    # organisasjonsnummer" (docs/idporten.md 2.2): the organisation of the client the token was
+    # issued to.
     return _history(request, pid=claims["pid"], orgno=claims["client_orgno"])
 
 
@@ -135,5 +136,6 @@ def all_organisations(request: HttpRequest, claims: Claims) -> HttpResponse:
 @csrf_exempt
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    # Spring Boot actuator's shape, which the Difi demo reads as health.status (facts 2.3).
+    # Spring Boot actuator's shape, which the Difi demo reads as health.status
+    # (docs/idporten.md 2.3).
     return JsonResponse({"status": "UP"})

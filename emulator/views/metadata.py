@@ -1,4 +1,4 @@
-"""Discovery and the key set (facts 3.1)."""
+"""Discovery and the key set (docs/idporten.md 3.1)."""
 
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ GRANT_HANDLERS: dict[str, GrantHandler] = {
     "refresh_token": _refresh_token_grant,
 }
 # Handlers of grants whose assertion is the client's authentication (RFC 7523 2.1): the JWT
-# grant sends no client secret (facts 4).
+# grant sends no client secret (docs/idporten.md 4).
 ASSERTION_GRANT_HANDLERS: dict[str, Callable[[HttpRequest], JsonResponse]] = {
     JWT_BEARER: _jwt_bearer_grant,
 }

@@ -1,4 +1,4 @@
-"""The userinfo endpoint: `sub`, `pid` and `locale`, nothing more (facts 3.4)."""
+"""The userinfo endpoint: `sub`, `pid` and `locale`, nothing more (docs/idporten.md 3.4)."""
 
 from __future__ import annotations
 
