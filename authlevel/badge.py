@@ -4,16 +4,25 @@ A pure function, so every combination is a unit test (tests/authlevel/test_badge
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-from authlevel.types import AuthlevelLookup, UsedLevel
+from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 from idporten.types import LevelOfAssurance
+
+
+class BadgeKind(enum.StrEnum):
+    """What the badge says; the template picks its text and colour by it."""
+
+    HIGH = "high"
+    SUBSTANTIAL = "substantial"
+    NOT_REGISTERED = "not_registered"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
 class Badge:
-    # high | substantial | not_registered | unknown: the template picks text and colour by it
-    kind: str
+    kind: BadgeKind
     # True when the badge says unknown because ID-porten did not answer this time.
     temporary: bool = False
 
@@ -21,16 +30,16 @@ class Badge:
 def badge_for(*, lookup: AuthlevelLookup, current_level: LevelOfAssurance | None) -> Badge:
     # A login at the high level right now is proof enough, whatever the API said.
     if current_level is not None and current_level >= LevelOfAssurance.HIGH:
-        return Badge("high")
+        return Badge(BadgeKind.HIGH)
     if lookup.used is UsedLevel.HIGH:
-        return Badge("high")
+        return Badge(BadgeKind.HIGH)
     if lookup.used is UsedLevel.NOT_HIGH:
-        return Badge("substantial")
+        return Badge(BadgeKind.SUBSTANTIAL)
     if lookup.used is UsedLevel.NOT_REGISTERED:
         # A citizen logged in right now is registered, whatever the API said; a preview of
         # someone else has no current login.
         if current_level is None:
-            return Badge("not_registered")
-        return Badge("substantial")
+            return Badge(BadgeKind.NOT_REGISTERED)
+        return Badge(BadgeKind.SUBSTANTIAL)
     # UNKNOWN: say so plainly; the badge shows the current login's level beside it.
-    return Badge("unknown", temporary=lookup.temporary)
+    return Badge(BadgeKind.UNKNOWN, temporary=lookup.temporary)

@@ -9,9 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from authlevel.types import UsedLevel
 from common.forms import validate_national_identity_number
 from common.logging import mask_national_identity_numbers
+from idporten.authlevel_api import UsedLevel
 
 
 class AuditRecordImmutable(Exception):
@@ -22,7 +22,7 @@ class CaseworkerGrant(models.Model):
     """The preview permission promised to whoever logs in with this pid.
 
     Made before the person's first login (there is no user to give it to yet), and applied at
-    every login by idporten.backend. The pid is personal data, but matching on it is the point.
+    every login (caseworker.receivers). The pid is personal data, but matching on it is the point.
     """
 
     pid = models.CharField(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.http import HttpRequest
 
-from authlevel.types import AuthlevelLookup, UsedLevel
 from caseworker.decorators import PREVIEW_PERMISSION
 from caseworker.models import PreviewLookup
+from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 
 SESSION_KEY = "caseworker_preview"
 MAX_AGE = datetime.timedelta(minutes=15)

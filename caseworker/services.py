@@ -49,7 +49,7 @@ def caseworker_grant_revoke(*, pid: str) -> bool:
 
 
 def caseworker_grant_apply(*, user: User, pid: str) -> None:
-    """At login (idporten.backend): whoever logs in with a granted pid gets the permission."""
+    """At login (caseworker.receivers): whoever logs in with a granted pid gets the permission."""
     grant = CaseworkerGrant.objects.filter(pid=pid).first() if pid else None
     if grant is None:
         return

@@ -1,6 +1,6 @@
 """mozilla-django-oidc's backend, with the checks ID-porten clients must make and it does not.
 
-Gaps closed (../shared/docs/rp-conformance-and-peers.md 1.1): endpoints from discovery instead of
+Gaps closed (docs/idporten.md section 9): endpoints from discovery instead of
 settings; ID tokens verified in full by idporten.id_token; userinfo `sub` must equal the ID
 token's; users matched on `sub` (ID-porten has no e-mail); every failure, including the
 library's uncaught JWT errors, ends as a recorded LoginFailure instead of a 500.
@@ -19,7 +19,6 @@ from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from caseworker.services import caseworker_grant_apply
 from idporten.discovery import (
     IssuerMismatch,
     ProviderMetadata,
@@ -119,6 +118,7 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
     ) -> User | None:
         user: User | None = super().get_or_create_user(access_token, id_token, payload)
         if user is not None:
+            # Before Django's login(), so that whoever listens to user_logged_in (the
+            # caseworker grants) finds the login's details in the session.
             store_login(self.request.session, claims=payload, token_response=self.token_response)
-            caseworker_grant_apply(user=user, pid=payload.get("pid", ""))
         return user

@@ -19,7 +19,7 @@ def login_required_at(level: LevelOfAssurance) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-            details = login_details(request) if request.user.is_authenticated else None
+            details = login_details(request.session) if request.user.is_authenticated else None
             current = details.level if details else None
             if current is None or current < level:
                 ask_for = "high" if level >= LevelOfAssurance.HIGH else None

@@ -1,6 +1,6 @@
 """ID-porten's OpenID provider metadata, from <issuer>/.well-known/openid-configuration.
 
-ID-porten asks clients to cache the metadata, typically for 24 hours (idporten-facts.md 3.1).
+ID-porten asks clients to cache the metadata, typically for 24 hours (docs/idporten.md 3.1).
 It is cached in the Django cache, so every process shares one copy, and forgotten whenever a
 login fails in a way a stale copy could explain, so the next attempt fetches it afresh.
 """
@@ -52,7 +52,7 @@ def discovery_url(issuer: str) -> str:
 
 
 def _fetch() -> dict[str, str]:
-    document = get_json(discovery_url(settings.IDPORTEN_ISSUER))
+    document = get_json(discovery_url(settings.IDPORTEN_ISSUER), upstream="discovery")
     if not isinstance(document, dict) or not all(
         isinstance(document.get(name), str) for name in REQUIRED
     ):

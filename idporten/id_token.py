@@ -1,7 +1,7 @@
 """Full verification of ID-porten's ID tokens.
 
 mozilla-django-oidc checks the signature, exp and nonce but not iss, aud, sub or iat, and
-crashes on a token without kid (../shared/docs/rp-conformance-and-peers.md 1.1). Every check
+crashes on a token without kid (docs/idporten.md section 9). Every check
 here has a name, so a refused login can be logged and explained by the check that failed.
 OpenID Connect Core 1.0 section 3.1.3.7 lists them.
 """
@@ -37,7 +37,7 @@ def _published_keys(jwks_uri: str, *, refresh: bool) -> list[dict[str, Any]]:
     cache_key = f"idporten:jwks:{jwks_uri}"
     keys = None if refresh else cache.get(cache_key)
     if keys is None:
-        document = get_json(jwks_uri)
+        document = get_json(jwks_uri, upstream="jwks")
         if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
             raise IdPortenUnavailable("JWKS document has no keys")
         keys = [key for key in document["keys"] if isinstance(key, dict)]

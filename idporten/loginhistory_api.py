@@ -1,8 +1,9 @@
-"""The login-history API (seed 002, idporten-facts section 2): fetched with the citizen's own
-access token, validated item by item, and every failure mapped to one of two exceptions.
+"""The login-history API (docs/idporten.md section 2): the citizen's own login log, fetched
+with the citizen's own access token and validated item by item; every failure is one of two
+exceptions.
 
-The API's error codes and bodies are undocumented (facts 2.3): 401 is taken to mean the token
-was refused and 403 that the client lacks the scope, as for the other ID-porten APIs.
+The API's error codes and bodies are undocumented (docs/idporten.md 2.3): 401 is taken to mean
+the token was refused and 403 that the client lacks the scope, as for ID-porten's other APIs.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ import datetime
 import logging
 import re
 import sys
-from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
+from zoneinfo import ZoneInfo
 
 import requests
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib.sessions.backends.base import SessionBase
 
-from idporten.http import IdPortenUnavailable
+from idporten import http
 from idporten.session import ReauthenticationRequired, access_token
-from loginhistory.types import OSLO, Login
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,20 @@ FIELDS = ("tidspunkt", "tjeneste", "eid", "integrasjon_id", "orgno")
 LOCAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
+# The login log's times are Norwegian wall-clock time (docs/idporten.md 2.1).
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+class LoginRecord(NamedTuple):
+    """One item of the API, with its time made aware in Europe/Oslo."""
+
+    time: datetime.datetime
+    service: str  # "tjeneste": the organisation's name in Enhetsregisteret
+    eid: str  # as the login log names it: "MinID PIN", "BankID mobil", "Federated", ...
+    integration_id: str
+    orgno: str
+
+
 class HistoryUnavailable(Exception):
     """The API did not answer, or not sensibly: worth trying again later."""
 
@@ -39,8 +53,8 @@ class HistoryNotOffered(Exception):
     """The portal is not set up for the API here (no address, or the scope is refused)."""
 
 
-def history_fetch(request: HttpRequest) -> list[Login]:
-    """The citizen's logins, newest first, flagged (see flagged()).
+def login_records(session: SessionBase) -> list[LoginRecord]:
+    """The logged-in citizen's logins as the API lists them, newest first.
 
     A refused token is renewed once and the call repeated; a second refusal ends the session
     (ReauthenticationRequired, which the middleware turns into a new login).
@@ -51,29 +65,29 @@ def history_fetch(request: HttpRequest) -> list[Login]:
         raise HistoryNotOffered("IDPORTEN_LOGINHISTORY_BASE_URL is empty")
     url = base_url.rstrip("/") + PATHS[settings.LOGINHISTORY_ENDPOINT]
     try:
-        token = access_token(request)
+        token = access_token(session)
         response = _get(url, token)
         if response.status_code == 401:
             logger.info("event=loginhistory_token_refused retry=renewed_token")
-            response = _get(url, access_token(request, refused=token))
+            response = _get(url, access_token(session, refused=token))
             if response.status_code == 401:
                 raise ReauthenticationRequired("the login-history API refused a renewed token")
-    except IdPortenUnavailable as exc:
+    except http.IdPortenUnavailable as exc:
+        # A token refresh that got no answer, or the API itself.
+        reason = type(exc.__cause__).__name__ if exc.__cause__ else "no_answer"
+        logger.warning("event=loginhistory_unavailable reason=%s", reason)
         raise HistoryUnavailable(str(exc)) from exc
-    return flagged(parse_items(_body(response)))
+    return parse_items(_body(response))
 
 
 def _get(url: str, token: str) -> requests.Response:
-    try:
-        return requests.get(
-            url,
-            params={"maxhits": settings.LOGINHISTORY_MAXHITS},
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            timeout=(settings.IDPORTEN_CONNECT_TIMEOUT, settings.LOGINHISTORY_READ_TIMEOUT),
-        )
-    except requests.RequestException as exc:
-        logger.warning("event=loginhistory_unavailable reason=%s", type(exc).__name__)
-        raise HistoryUnavailable(type(exc).__name__) from exc
+    return http.get(
+        url,
+        upstream="login-history API",
+        read_timeout=settings.LOGINHISTORY_READ_TIMEOUT,
+        params={"maxhits": settings.LOGINHISTORY_MAXHITS},
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+    )
 
 
 def _body(response: requests.Response) -> list[Any]:
@@ -108,7 +122,7 @@ def _body(response: requests.Response) -> list[Any]:
     return body
 
 
-def parse_items(items: list[Any]) -> list[Login]:
+def parse_items(items: list[Any]) -> list[LoginRecord]:
     """The well-formed items in their order; the others are skipped and counted in the log."""
     logins = [login for login in map(_parse_item, items) if login is not None]
     if len(logins) < len(items):
@@ -116,7 +130,7 @@ def parse_items(items: list[Any]) -> list[Login]:
     return logins
 
 
-def _parse_item(item: Any) -> Login | None:
+def _parse_item(item: Any) -> LoginRecord | None:
     if not isinstance(item, dict):
         return None
     values = [item.get(name) for name in FIELDS]
@@ -129,34 +143,14 @@ def _parse_item(item: Any) -> Login | None:
         local = datetime.datetime.fromisoformat(tidspunkt)
     except ValueError:  # a well-shaped impossible time, such as 2019-13-45T25:61:00
         return None
-    # Wall-clock time in Norway (facts 2.1). In the hour repeated when summer time ends, the
-    # first of the two readings is taken (fold=0): the log does not say which it was.
+    # Wall-clock time in Norway (docs/idporten.md 2.1). In the hour repeated when summer time
+    # ends, the first of the two readings is taken (fold=0): the log does not say which it was.
     # Interned: the same few services and eIDs repeat through the history, and pickle then
     # writes (and the cache reads) each of them once.
-    return Login(
+    return LoginRecord(
         time=local.replace(tzinfo=OSLO),
         service=sys.intern(tjeneste.strip()),
         eid=sys.intern(eid.strip()),
         integration_id=sys.intern(integrasjon_id),
         orgno=sys.intern(orgno),
     )
-
-
-def flagged(logins: Iterable[Login]) -> list[Login]:
-    """Newest first, with "first time" flags: the oldest login to each service and the oldest
-    use of each eID within this history, which is all the portal can know of."""
-    # Reversed first, so that logins with the same time keep the API's order in the end.
-    ordered = sorted(reversed(list(logins)), key=lambda login: login.time)
-    services: set[str] = set()
-    eids: set[str] = set()
-    result: list[Login] = []
-    for login in ordered:
-        first_at_service = login.service not in services
-        first_with_eid = login.eid not in eids
-        services.add(login.service)
-        eids.add(login.eid)
-        if first_at_service or first_with_eid:
-            login = login._replace(first_at_service=first_at_service, first_with_eid=first_with_eid)
-        result.append(login)
-    result.reverse()
-    return result

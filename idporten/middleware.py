@@ -22,7 +22,7 @@ def login_url_for(request: HttpRequest, *, level: str | None = None) -> str:
     params = {"next": request.get_full_path()}
     if level:
         params["level"] = level
-    return f"{reverse('login')}?{urlencode(params)}"
+    return f"{reverse('idporten:login')}?{urlencode(params)}"
 
 
 class IdPortenSessionMiddleware:
@@ -34,12 +34,12 @@ class IdPortenSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            details = login_details(request)
+            details = login_details(request.session)
             now = time.time()
             if details and now - details.logged_in_at > settings.IDPORTEN_SESSION_MAX_SECONDS:
                 auth.logout(request)
                 messages.info(request, _("You were logged out because your session ran out."))
-                return HttpResponseRedirect(reverse("front"))
+                return HttpResponseRedirect(reverse("portal:front"))
             if now - request.session.get("last_seen", 0) > TOUCH_INTERVAL_SECONDS:
                 request.session["last_seen"] = now  # saving the session extends its expiry
         return self.get_response(request)

@@ -7,6 +7,7 @@ before they expire and stores the rotated refresh token it gets back.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ from typing import Any, TypedDict
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
-from django.http import HttpRequest
 
 from idporten.discovery import provider_metadata
 from idporten.http import IdPortenUnavailable, post_to_token_endpoint
@@ -35,17 +35,6 @@ class ReauthenticationRequired(Exception):
     """The tokens cannot be renewed; the user has to log in again."""
 
 
-class StoredLogin(TypedDict):
-    """The login's claims as the session keeps them (LOGIN_KEY)."""
-
-    pid: str
-    acr: str
-    amr: list[str]
-    sid: str | None
-    auth_time: int | None
-    logged_in_at: float
-
-
 class StoredTokens(TypedDict):
     """The tokens as the session keeps them (TOKENS_KEY)."""
 
@@ -59,6 +48,8 @@ class StoredTokens(TypedDict):
 
 @dataclass(frozen=True)
 class LoginDetails:
+    """The login's claims, as the session keeps them (LOGIN_KEY, as a dict of these fields)."""
+
     pid: str
     acr: str
     amr: tuple[str, ...]
@@ -80,15 +71,15 @@ def store_login(
     session: SessionBase, *, claims: dict[str, Any], token_response: dict[str, Any]
 ) -> None:
     amr = claims.get("amr") or []
-    login: StoredLogin = {
-        "pid": claims.get("pid", ""),
-        "acr": claims["acr"],
-        "amr": [amr] if isinstance(amr, str) else list(amr),  # the old platform sent a string
-        "sid": claims.get("sid"),
-        "auth_time": claims.get("auth_time"),
-        "logged_in_at": time.time(),
-    }
-    session[LOGIN_KEY] = login
+    login = LoginDetails(
+        pid=claims.get("pid", ""),
+        acr=claims["acr"],
+        amr=(amr,) if isinstance(amr, str) else tuple(amr),  # the old platform sent a string
+        sid=claims.get("sid"),
+        auth_time=claims.get("auth_time"),
+        logged_in_at=time.time(),
+    )
+    session[LOGIN_KEY] = dataclasses.asdict(login)
     _store_tokens(
         session,
         token_response,
@@ -117,22 +108,16 @@ def _generation(tokens: StoredTokens | None) -> int:
     return tokens.get("generation", 0) if tokens else 0
 
 
-def login_details(request: HttpRequest) -> LoginDetails | None:
-    stored: StoredLogin | None = request.session.get(LOGIN_KEY)
+def login_details(session: SessionBase) -> LoginDetails | None:
+    stored: dict[str, Any] | None = session.get(LOGIN_KEY)
     if not stored:
         return None
-    return LoginDetails(
-        pid=stored["pid"],
-        acr=stored["acr"],
-        amr=tuple(stored["amr"]),
-        sid=stored["sid"],
-        auth_time=stored["auth_time"],
-        logged_in_at=stored["logged_in_at"],
-    )
+    # The session's JSON keeps amr as a list.
+    return LoginDetails(**{**stored, "amr": tuple(stored["amr"])})
 
 
-def id_token_hint(request: HttpRequest) -> str | None:
-    return (request.session.get(TOKENS_KEY) or {}).get("id_token")
+def id_token_hint(session: SessionBase) -> str | None:
+    return (session.get(TOKENS_KEY) or {}).get("id_token")
 
 
 def keep_newer_tokens(session: SessionBase, *, stored: StoredTokens | None) -> None:
@@ -151,14 +136,14 @@ def _fresh_copy(session: SessionBase) -> StoredTokens | None:
     return tokens
 
 
-def access_token(request: HttpRequest, *, refused: str | None = None) -> str:
+def access_token(session: SessionBase, *, refused: str | None = None) -> str:
     """A valid access token for the logged-in citizen, refreshed first when close to expiry,
     or when it is `refused`: the token an API has just answered 401 to.
 
     Raises ReauthenticationRequired when that is impossible, IdPortenUnavailable when
     ID-porten does not answer.
     """
-    tokens: StoredTokens | None = request.session.get(TOKENS_KEY)
+    tokens: StoredTokens | None = session.get(TOKENS_KEY)
     if not tokens:
         raise ReauthenticationRequired("no tokens in the session")
     if _usable(tokens, refused):
@@ -167,18 +152,18 @@ def access_token(request: HttpRequest, *, refused: str | None = None) -> str:
     # Refresh tokens rotate, and ID-porten treats a replayed one as theft: two requests of
     # the same session must not both refresh. The one that gets the lock refreshes; the
     # other waits and then uses what the first one saved.
-    lock = f"idporten:refresh-lock:{request.session.session_key}"
+    lock = f"idporten:refresh-lock:{session.session_key}"
     deadline = time.monotonic() + REFRESH_LOCK_SECONDS
     while not cache.add(lock, "1", REFRESH_LOCK_SECONDS):
         if time.monotonic() > deadline:
             raise IdPortenUnavailable("timed out waiting for another request's token refresh")
         time.sleep(0.05)
     try:
-        tokens = _fresh_copy(request.session) or tokens
+        tokens = _fresh_copy(session) or tokens
         if not _usable(tokens, refused):
-            tokens = _refresh(request.session, tokens)
+            tokens = _refresh(session, tokens)
         else:
-            request.session[TOKENS_KEY] = tokens
+            session[TOKENS_KEY] = tokens
         return tokens["access_token"]
     finally:
         cache.delete(lock)

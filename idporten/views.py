@@ -46,7 +46,9 @@ FAILURE_STATUS = {
 
 def login_failure_page(request: HttpRequest, failure: LoginFailure) -> HttpResponse:
     next_path = request.session.get("oidc_login_next") or safe_local_path(request.GET.get("next"))
-    retry_url = reverse("login") + (f"?{urlencode({'next': next_path})}" if next_path else "")
+    retry_url = reverse("idporten:login") + (
+        f"?{urlencode({'next': next_path})}" if next_path else ""
+    )
     ctx = {"page": "login-failed", "failure": failure.kind.value, "retry_url": retry_url}
     response = render(
         request, "idporten/login_failed.html", ctx, status=FAILURE_STATUS[failure.kind]
@@ -130,7 +132,7 @@ class CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # as 
     def login_success(self) -> HttpResponse:
         # auth.login() inside cycles the session key, against session fixation.
         response: HttpResponse = super().login_success()
-        details = login_details(self.request)
+        details = login_details(self.request.session)
         if details is not None and details.sid:
             session_sid_record(sid=details.sid, session_key=self.request.session.session_key)
         logger.info("event=login_succeeded acr=%s", details.acr if details else "")
@@ -144,7 +146,7 @@ class CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # as 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     """Ends the local session, then ID-porten's (RP-initiated logout, with a fresh state)."""
-    hint = id_token_hint(request)
+    hint = id_token_hint(request.session)
     session_sid_forget(session_key=request.session.session_key)
     auth.logout(request)
     try:
@@ -153,13 +155,13 @@ def logout(request: HttpRequest) -> HttpResponse:
         end_session_endpoint = None
     if not hint or not end_session_endpoint:
         # Logged out here; ID-porten's session (if any) ends on its own.
-        return HttpResponseRedirect(reverse("logged-out"))
+        return HttpResponseRedirect(reverse("idporten:logged-out"))
     state = secrets.token_urlsafe(32)
     request.session[LOGOUT_STATE_KEY] = state
     query = urlencode(
         {
             "id_token_hint": hint,
-            "post_logout_redirect_uri": request.build_absolute_uri(reverse("logged-out")),
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("idporten:logged-out")),
             "state": state,
         }
     )

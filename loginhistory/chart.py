@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loginhistory.selectors import MonthCount
+from loginhistory.types import MonthCount
 
 WIDTH = 600
 HEIGHT = 200

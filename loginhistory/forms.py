@@ -10,10 +10,28 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from loginhistory.selectors import HistoryFilter
+from loginhistory.types import HistoryFilter
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+# The query parameters of the history page's public URLs, by the form's field names. Links and
+# bookmarks carry them, so they stay Norwegian; everywhere else the code uses the English names.
+QUERY_NAMES = {
+    "period": "periode",
+    "date_from": "fra",
+    "date_to": "til",
+    "search": "sok",
+    "eids": "eid",
+    "services": "tjeneste",
+    "page_size": "antall",
+    "sort": "sortering",
+    "page": "side",
+}
+# The table's columns (loginhistory.tables) as the sort parameter names them.
+SORT_VALUES = {"time": "tid", "service": "tjeneste", "eid": "eid", "orgno": "orgno"}
+COLUMNS_BY_SORT_VALUE = {value: column for column, value in SORT_VALUES.items()}
+FILTER_FIELDS = ("period", "date_from", "date_to", "eids", "services", "search")
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -74,17 +92,32 @@ def _choices_field(
     )
 
 
+def sort_value(alias: str) -> str:
+    """A column's sort alias ("-time") as the sort parameter writes it ("-tid")."""
+    descending = alias.startswith("-")
+    return "-" * descending + SORT_VALUES[alias.removeprefix("-")]
+
+
+def _sort_alias(value: str) -> str | None:
+    descending = value.startswith("-")
+    column = COLUMNS_BY_SORT_VALUE.get(value.removeprefix("-"))
+    return None if column is None else "-" * descending + column
+
+
 class HistoryFilterForm(forms.Form):
-    periode = forms.ChoiceField(
+    """The filter, the page size, the sort and the page, under their public query names
+    (QUERY_NAMES)."""
+
+    period = forms.ChoiceField(
         label=_("Period"),
         required=False,
         choices=PERIOD_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose one of the periods in the list.")},
     )
-    fra = _date_field(_("From date"))
-    til = _date_field(_("To date"))
-    sok = forms.CharField(
+    date_from = _date_field(_("From date"))
+    date_to = _date_field(_("To date"))
+    search = forms.CharField(
         label=_("Search for a service"),
         required=False,
         max_length=SEARCH_MAX_LENGTH,
@@ -92,7 +125,7 @@ class HistoryFilterForm(forms.Form):
             "max_length": _("Search with at most %(limit_value)d characters."),
         },
     )
-    antall = forms.TypedChoiceField(
+    page_size = forms.TypedChoiceField(
         label=_("Logins per page"),
         required=False,
         choices=[(size, str(size)) for size in PAGE_SIZES],
@@ -100,6 +133,10 @@ class HistoryFilterForm(forms.Form):
         empty_value=DEFAULT_PAGE_SIZE,  # type: ignore[arg-type]  # Django takes any value
         error_messages={"invalid_choice": _("Choose 10, 25, 50 or 100 logins per page.")},
     )
+    # Neither is ever an error: an unknown sort is no sort, and every page number shows a page
+    # (loginhistory.query.EdgePaginator).
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    page = forms.CharField(required=False)
 
     def __init__(
         self,
@@ -109,50 +146,68 @@ class HistoryFilterForm(forms.Form):
         services: Sequence[str],
         today: datetime.date,
     ) -> None:
-        if data is not None and "antall" not in data:
+        if data is not None and QUERY_NAMES["page_size"] not in data:
             # Shown as chosen in the form, or the browser preselects the first size.
             data = data.copy()
-            data["antall"] = str(DEFAULT_PAGE_SIZE)
+            data[QUERY_NAMES["page_size"]] = str(DEFAULT_PAGE_SIZE)
         super().__init__(data)
+        self.query = data
         self.today = today
         # The choices are what the citizen's own history contains.
-        self.fields["eid"] = _choices_field(
+        self.fields["eids"] = _choices_field(
             _("eID"), eids, _("Choose among the eIDs in your history.")
         )
-        self.fields["tjeneste"] = _choices_field(
+        self.fields["services"] = _choices_field(
             _("Service"), services, _("Choose among the services in your history.")
         )
-        self.order_fields(["periode", "fra", "til", "eid", "tjeneste", "sok", "antall"])
+        self.order_fields([*FILTER_FIELDS[:3], "eids", "services", "search", "page_size"])
         for field in self.fields.values():
             field.widget.attrs["class"] = "ds-input"
 
+    def add_prefix(self, field_name: str) -> str:
+        # Django also passes ids through here (for the initial values' ids): those stay.
+        return QUERY_NAMES.get(field_name, field_name)
+
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
-        date_from, date_to = cleaned.get("fra"), cleaned.get("til")
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
-            self.add_error("fra", _("The from date must be on or before the to date."))
+            self.add_error("date_from", _("The from date must be on or before the to date."))
         return cleaned
 
     def criteria(self) -> HistoryFilter:
         """The filter the valid form asks for; the quick period and the dates both apply."""
         data = self.cleaned_data
-        starts = [d for d in (data["fra"], period_start(data["periode"], today=self.today)) if d]
+        period_from = period_start(data["period"], today=self.today)
+        starts = [d for d in (data["date_from"], period_from) if d]
         return HistoryFilter(
             date_from=max(starts) if starts else None,
-            date_to=data["til"],
-            eids=frozenset(data["eid"]),
-            services=frozenset(data["tjeneste"]),
-            text=data["sok"].strip(),
+            date_to=data["date_to"],
+            eids=frozenset(data["eids"]),
+            services=frozenset(data["services"]),
+            text=data["search"].strip(),
         )
 
     @property
-    def page_size(self) -> int:
+    def rows_per_page(self) -> int:
         """Of a valid form."""
-        return cast(int, self.cleaned_data["antall"])  # coerce=int, and an int when empty
+        return cast(int, self.cleaned_data["page_size"])  # coerce=int, and an int when empty
+
+    @property
+    def page_number(self) -> str:
+        """Of a valid form: as asked, for the paginator to make a page of."""
+        return cast(str, self.cleaned_data["page"]) or "1"
+
+    def sort_order(self) -> tuple[str, ...] | None:
+        """The table's order as the query asks, in its columns' aliases ("-time"); None when
+        the query does not ask. Values that name no column are left out (as django-tables2
+        leaves out unknown columns), so asking only for those leaves the rows unsorted."""
+        if self.query is None or QUERY_NAMES["sort"] not in self.query:
+            return None
+        values = self.query.getlist(QUERY_NAMES["sort"])
+        return tuple(alias for alias in map(_sort_alias, values) if alias)
 
     @property
     def has_filter_input(self) -> bool:
         """The citizen asked for a filter (valid or not): the filter panel starts open."""
-        return any(
-            self.data.get(name) for name in ("periode", "fra", "til", "eid", "tjeneste", "sok")
-        )
+        return any(self.data.get(self.add_prefix(name)) for name in FILTER_FIELDS)

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
 
-from loginhistory.types import OSLO, Login
+from loginhistory.types import OSLO, Login, LoginRecord
 
 _WALL_EPOCH = datetime.datetime(1970, 1, 1)
 SECONDS_PER_DAY = 86_400
@@ -50,11 +50,29 @@ def day_end(day: datetime.date) -> int:
     return day_start(day) + SECONDS_PER_DAY
 
 
+def flagged(records: Iterable[LoginRecord]) -> list[Login]:
+    """Newest first, with "first time" flags: the oldest login to each service and the oldest
+    use of each eID within this history, which is all the portal can know of."""
+    # Reversed first, so that logins with the same time keep the API's order in the end.
+    ordered = sorted(reversed(list(records)), key=lambda record: record.time)
+    services: set[str] = set()
+    eids: set[str] = set()
+    result: list[Login] = []
+    for record in ordered:
+        first_at_service = record.service not in services
+        first_with_eid = record.eid not in eids
+        services.add(record.service)
+        eids.add(record.eid)
+        result.append(Login(*record, first_at_service, first_with_eid))
+    result.reverse()
+    return result
+
+
 class History:
     """A citizen's fetched logins, newest first, in columns (see the module's docstring)."""
 
     def __init__(self, logins: Iterable[Login]) -> None:
-        """From logins that are newest first, as loginhistory.client.flagged() gives them."""
+        """From logins that are newest first, as flagged() gives them."""
         self.texts: list[str] = []
         text_index: dict[str, int] = {}
         self.times = array.array("q")

@@ -1,13 +1,13 @@
-"""From the request's query to what the history page and the exports show."""
+"""From the page's query to what the history page and the exports show: the filter form, the
+filtered rows, and the sorted table with its page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import QueryDict
 from django.utils import timezone
-from django_tables2 import RequestConfig
 
 from loginhistory.forms import HistoryFilterForm
 from loginhistory.history import History, HistoryRows
@@ -22,9 +22,9 @@ class FilteredHistory:
     logins: HistoryRows | None
 
 
-def history_filtered(*, request: HttpRequest, history: History) -> FilteredHistory:
+def history_filtered(*, query: QueryDict, history: History) -> FilteredHistory:
     eids, services = distinct_values(history)
-    form = HistoryFilterForm(request.GET, eids=eids, services=services, today=timezone.localdate())
+    form = HistoryFilterForm(query, eids=eids, services=services, today=timezone.localdate())
     if not form.is_valid():
         return FilteredHistory(form=form, logins=None)
     return FilteredHistory(form=form, logins=logins_filtered(history, form.criteria()))
@@ -43,19 +43,19 @@ class EdgePaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable a
         return min(max(wanted, 1), self.num_pages)
 
 
-def sorted_table(*, request: HttpRequest, logins: HistoryRows) -> LoginTable:
-    """The table over the filtered logins, sorted as the query asks (sortering)."""
+def sorted_table(*, form: HistoryFilterForm, logins: HistoryRows) -> LoginTable:
+    """The table over the filtered logins, sorted as the valid form asks."""
     table = LoginTable(logins)
-    RequestConfig(request, paginate=False).configure(table)
+    order = form.sort_order()
+    if order is not None:
+        table.order_by = order
     return table
 
 
-def history_table(*, request: HttpRequest, logins: HistoryRows, page_size: int) -> LoginTable:
-    """The sorted table's page that the query asks for (side), of the form's page size."""
-    table = sorted_table(request=request, logins=logins)
+def history_table(*, form: HistoryFilterForm, logins: HistoryRows) -> LoginTable:
+    """The sorted table's page that the valid form asks for, of its page size."""
+    table = sorted_table(form=form, logins=logins)
     table.paginate(
-        paginator_class=EdgePaginator,
-        per_page=page_size,
-        page=request.GET.get(table.prefixed_page_field, 1),
+        paginator_class=EdgePaginator, per_page=form.rows_per_page, page=form.page_number
     )
     return table

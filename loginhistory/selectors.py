@@ -6,52 +6,38 @@ import datetime
 import hashlib
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
-from django.http import HttpRequest
 
-from loginhistory.client import history_fetch
-from loginhistory.history import History, HistoryRows, day_end, day_start
+from idporten.loginhistory_api import login_records
+from loginhistory.history import History, HistoryRows, day_end, day_start, flagged
+from loginhistory.types import HistoryFilter, MonthCount
 
 
-def history_cache_key(request: HttpRequest) -> str | None:
+def history_cache_key(session: SessionBase) -> str | None:
     """Derived from the session key, which Django renews at every login and logout, so one
     citizen's cached history can never be served to the next. Hashed, so that the key of a
     live session is not readable in a shared cache."""
-    session_key = request.session.session_key
+    session_key = session.session_key
     if not session_key:
         return None
     # Versioned: a deploy that changes History must not read what the old code cached.
     return "loginhistory:v2:" + hashlib.sha256(session_key.encode()).hexdigest()
 
 
-def login_history_for_session(*, request: HttpRequest) -> History:
-    """The citizen's logins, newest first; fetched at most once per LOGINHISTORY_CACHE_SECONDS,
-    so that paging, sorting and filtering do not call the API again."""
-    key = history_cache_key(request)
+def login_history_for_session(session: SessionBase) -> History:
+    """The citizen's logins, newest first, flagged; fetched at most once per
+    LOGINHISTORY_CACHE_SECONDS, so that paging, sorting and filtering do not call the API
+    again. Raises the API's HistoryUnavailable and HistoryNotOffered."""
+    key = history_cache_key(session)
     history = cache.get(key) if key else None
     if history is None:
-        history = History(history_fetch(request))
+        history = History(flagged(login_records(session)))
         if key:
             cache.set(key, history, settings.LOGINHISTORY_CACHE_SECONDS)
     return history
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    """What the citizen asked to see; empty means everything."""
-
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    eids: frozenset[str] = field(default_factory=frozenset)
-    services: frozenset[str] = field(default_factory=frozenset)
-    text: str = ""
-
-    @property
-    def active(self) -> bool:
-        return self != HistoryFilter()
 
 
 def logins_filtered(history: History, criteria: HistoryFilter) -> HistoryRows:
@@ -76,12 +62,6 @@ def logins_filtered(history: History, criteria: HistoryFilter) -> HistoryRows:
     for column, wanted in checks:
         rows = [row for row in rows if column[row] in wanted]
     return HistoryRows(history, rows)
-
-
-@dataclass(frozen=True)
-class MonthCount:
-    month: datetime.date  # the first day of the month
-    count: int
 
 
 def logins_per_month(history: History, *, today: datetime.date) -> list[MonthCount]:

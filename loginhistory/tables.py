@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from operator import attrgetter
+from typing import NamedTuple
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django_tables2.utils import OrderBy
 
 from idporten.eids import Issuer, eid_info, is_federated
 from idporten.types import LevelOfAssurance
+from loginhistory.forms import QUERY_NAMES, sort_value
 from loginhistory.history import HistoryRows
 from loginhistory.types import Login
 
@@ -74,37 +76,57 @@ class LoginList(TableListData):  # type: ignore[misc]  # django-tables2 has no s
             self.data.sort(key.bare, descending=key.is_descending)
 
 
+class Header(NamedTuple):
+    column: tables.columns.BoundColumn
+    aria_sort: str  # ascending | descending | none; "" for a column that does not sort
+    sort_value: str  # the sort parameter's value that a click on the header asks for
+
+
 class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no stubs
     data: LoginList  # set by Table.__init__
 
-    tid = tables.Column(accessor="time", verbose_name=_("Time"))
+    time = tables.Column(accessor="time", verbose_name=_("Time"))
     # Sorted by their own value only: the sort is stable and starts from the history's
     # newest-first order, so within one service (eID, organisation) the newest login comes
     # first whichever way the column is sorted, as it does in the unsorted table.
-    tjeneste = tables.Column(accessor="service", verbose_name=_("Service"), order_by=("service",))
+    service = tables.Column(accessor="service", verbose_name=_("Service"), order_by=("service",))
     eid = tables.Column(accessor="eid", verbose_name=_("eID"), order_by=("eid",))
     orgno = tables.Column(
         accessor="orgno", verbose_name=_("Organisation number"), order_by=("orgno",)
     )
-    detaljer = tables.Column(
+    details = tables.Column(
         verbose_name=_("Details"), empty_values=(), orderable=False, accessor="integration_id"
     )
 
     class Meta:
         template_name = "loginhistory/_table.html"
-        order_by_field = "sortering"
-        page_field = "side"  # the page size is the filter form's (antall)
-        order_by = ("-tid",)
+        order_by_field = QUERY_NAMES["sort"]
+        page_field = QUERY_NAMES["page"]  # the page size is the filter form's
+        order_by = ("-time",)
         attrs = {"class": "ds-table history-table", "data-size": "sm", "data-border": True}
 
     def __init__(self, data: HistoryRows, **kwargs: object) -> None:
         super().__init__(LoginList(data), **kwargs)
         self.today = timezone.localdate()
-        self.help_url = reverse("help")
+        self.help_url = reverse("portal:help")
 
     @property
     def sorted_logins(self) -> HistoryRows:
         return self.data.data
+
+    def headers(self) -> list[Header]:
+        """The header row, with each sortable column's state and the sort its link asks for."""
+        headers = []
+        for column in self.columns:
+            if not column.orderable:
+                headers.append(Header(column, "", ""))
+                continue
+            if column.is_ordered:
+                state = "descending" if column.order_by_alias.is_descending else "ascending"
+            else:
+                state = "none"
+            headers.append(Header(column, state, sort_value(column.order_by_alias.next)))
+        return headers
 
     def page_cells(self) -> list[list[SafeString]]:
         """The shown page, row by row and cell by cell, from each column's render_ method.
@@ -121,7 +143,7 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
             for login in self.page.object_list.data
         ]
 
-    def render_tid(self, value: datetime.datetime, record: Login) -> SafeString:
+    def render_time(self, value: datetime.datetime, record: Login) -> SafeString:
         local = timezone.localtime(value)
         hint = relative_day(local, today=self.today)
         return format_html(
@@ -133,7 +155,7 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
             _tags((record.at_night, "warning", _("at night"))),
         )
 
-    def render_tjeneste(self, value: str, record: Login) -> SafeString:
+    def render_service(self, value: str, record: Login) -> SafeString:
         return format_html(
             "{}{}", value, _tags((record.first_at_service, "warning", _("first time")))
         )
@@ -149,7 +171,7 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
     def render_orgno(self, value: str, record: Login) -> SafeString:
         return format_html("{}", value or "\N{EM DASH}")  # django-tables2's mark for empty
 
-    def render_detaljer(self, value: str, record: Login) -> SafeString:
+    def render_details(self, value: str, record: Login) -> SafeString:
         issuer = eid_info(record.eid).issuer
         anchor = "not-you" if issuer is Issuer.OTHER else f"not-you-{issuer}"
         help_url = f"{self.help_url}#{anchor}"

@@ -14,14 +14,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from authlevel.selectors import citizen_badge
+from caseworker.selectors import previews_of_citizen
 from idporten.decorators import login_required_at
 from idporten.eids import eid_product
+from idporten.loginhistory_api import HistoryNotOffered, HistoryUnavailable
 from idporten.session import login_details
 from idporten.types import LevelOfAssurance
 from loginhistory.chart import month_chart
-from loginhistory.client import HistoryNotOffered, HistoryUnavailable
 from loginhistory.exports import logins_as_csv, logins_as_json
-from loginhistory.page import history_filtered, history_table, sorted_table
+from loginhistory.query import history_filtered, history_table, sorted_table
 from loginhistory.selectors import login_history_for_session, logins_per_eid, logins_per_month
 from loginhistory.services import login_history_forget
 
@@ -34,13 +35,14 @@ MAX_KEPT_QUERY = 2000
 @require_GET
 @login_required_at(LevelOfAssurance.SUBSTANTIAL)
 def overview(request: HttpRequest) -> HttpResponse:
-    details = login_details(request)
+    details = login_details(request.session)
     # The badge's lookup runs beside the history's fetch: the page waits for the slower of
-    # the two, not for both in turn. The lookup touches no database, only cache and HTTP.
+    # the two, not for both in turn. The worker gets the login's details, not the request, so
+    # it reads neither the session nor the database: only the cache and ID-porten.
     with ThreadPoolExecutor(max_workers=1) as beside:
-        badge = beside.submit(citizen_badge, request)
+        badge = beside.submit(citizen_badge, details)
         try:
-            history = login_history_for_session(request=request)
+            history = login_history_for_session(request.session)
             problem = None
         except HistoryNotOffered:
             problem = "not_offered"
@@ -51,12 +53,17 @@ def overview(request: HttpRequest) -> HttpResponse:
             "eid": eid_product(details.eid) if details else "",
             "level": details.level if details else None,
             "query": request.GET.urlencode(),
+            # "Oppslag på deg": matched on the pid of the citizen's own login and nothing
+            # else, so nobody ever sees lookups of another person here.
+            "lookups": list(previews_of_citizen(pid=details.pid))
+            if details and details.pid
+            else [],
             "badge": badge.result(),
         }
     if problem:
         return render(request, TEMPLATE, {**ctx, "problem": problem})
 
-    filtered = history_filtered(request=request, history=history)
+    filtered = history_filtered(query=request.GET, history=history)
     ctx.update(
         form=filtered.form,
         total=len(history),
@@ -66,9 +73,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
     if filtered.logins is None:
         return render(request, TEMPLATE, ctx, status=400)
-    table = history_table(
-        request=request, logins=filtered.logins, page_size=filtered.form.page_size
-    )
+    table = history_table(form=filtered.form, logins=filtered.logins)
     ctx.update(table=table, filtered=filtered.form.criteria().active)
     return render(request, TEMPLATE, ctx)
 
@@ -78,22 +83,22 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required_at(LevelOfAssurance.SUBSTANTIAL)
 def refresh(request: HttpRequest) -> HttpResponse:
     """ "Oppdater": drop the cached copy and show the page again, with the same filter."""
-    login_history_forget(request=request)
+    login_history_forget(request.session)
     query = request.POST.get("query", "")
     kept = QueryDict(query).urlencode() if len(query) <= MAX_KEPT_QUERY else ""
-    return HttpResponseRedirect(reverse("overview") + (f"?{kept}" if kept else ""))
+    return HttpResponseRedirect(reverse("loginhistory:overview") + (f"?{kept}" if kept else ""))
 
 
 def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
     try:
-        history = login_history_for_session(request=request)
+        history = login_history_for_session(request.session)
     except (HistoryNotOffered, HistoryUnavailable):
         return HttpResponse(
             _("Your login history cannot be fetched just now. Try again in a few minutes."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )
-    filtered = history_filtered(request=request, history=history)
+    filtered = history_filtered(query=request.GET, history=history)
     if filtered.logins is None:
         errors = [f"{error}" for field in filtered.form.errors.values() for error in field]
         return HttpResponse(
@@ -102,7 +107,7 @@ def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     # In the order the table showed them when the citizen chose to download.
-    logins = sorted_table(request=request, logins=filtered.logins).sorted_logins
+    logins = sorted_table(form=filtered.form, logins=filtered.logins).sorted_logins
     if extension == "csv":
         body, content_type = logins_as_csv(logins), "text/csv; charset=utf-8"
     else:

@@ -196,8 +196,9 @@ OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_TOKEN_USE_BASIC_AUTH = True
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "overview"
+OIDC_AUTHENTICATION_CALLBACK_URL = "idporten:callback"
+LOGIN_URL = "idporten:login"
+LOGIN_REDIRECT_URL = "loginhistory:overview"
 
 # Cookies. The emulator runs on the same host name, so our cookies carry names of their own.
 # With Secure cookies the __Host- prefix also pins them to this exact origin and path.

@@ -1,3 +1,6 @@
+"""Every app's URLs under its own namespace (portal:, idporten:, loginhistory:, caseworker:), so
+that code names a page by its app and a renamed route cannot silently match another."""
+
 from __future__ import annotations
 
 from django.contrib import admin
@@ -5,13 +8,17 @@ from django.urls import include, path
 
 from portal import views
 
-urlpatterns = [
+pages = [
     path("", views.front, name="front"),
     path("hjelp/", views.help_page, name="help"),
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("personvern/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+]
+
+urlpatterns = [
+    path("", include((pages, "portal"))),
     path("", include("idporten.urls")),
     path("", include("loginhistory.urls")),
     path("saksbehandler/", include("caseworker.urls")),

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from authlevel.selectors import authlevel_lookup
-from authlevel.types import UsedLevel
+from idporten.authlevel_api import UsedLevel
 from idporten.credentials import enterprise_credentials
 from tests.conftest import SERVER_CLIENT
 

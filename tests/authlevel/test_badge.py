@@ -6,8 +6,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from authlevel.badge import Badge, badge_for
-from authlevel.types import AuthlevelLookup, UsedLevel
+from authlevel.badge import Badge, BadgeKind, badge_for
+from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 from idporten.types import LevelOfAssurance
 
 HIGH, SUBSTANTIAL = LevelOfAssurance.HIGH, LevelOfAssurance.SUBSTANTIAL
@@ -17,22 +17,22 @@ HIGH, SUBSTANTIAL = LevelOfAssurance.HIGH, LevelOfAssurance.SUBSTANTIAL
     ("used", "temporary", "current", "expected"),
     [
         # The current login is high: high, whatever the API said (or could not say).
-        (UsedLevel.HIGH, False, HIGH, Badge("high")),
-        (UsedLevel.NOT_HIGH, False, HIGH, Badge("high")),
-        (UsedLevel.NOT_REGISTERED, False, HIGH, Badge("high")),
-        (UsedLevel.UNKNOWN, True, HIGH, Badge("high")),
+        (UsedLevel.HIGH, False, HIGH, Badge(BadgeKind.HIGH)),
+        (UsedLevel.NOT_HIGH, False, HIGH, Badge(BadgeKind.HIGH)),
+        (UsedLevel.NOT_REGISTERED, False, HIGH, Badge(BadgeKind.HIGH)),
+        (UsedLevel.UNKNOWN, True, HIGH, Badge(BadgeKind.HIGH)),
         # A substantial login now: the API decides.
-        (UsedLevel.HIGH, False, SUBSTANTIAL, Badge("high")),
-        (UsedLevel.NOT_HIGH, False, SUBSTANTIAL, Badge("substantial")),
-        (UsedLevel.NOT_REGISTERED, False, SUBSTANTIAL, Badge("substantial")),
-        (UsedLevel.UNKNOWN, True, SUBSTANTIAL, Badge("unknown", temporary=True)),
-        (UsedLevel.UNKNOWN, False, SUBSTANTIAL, Badge("unknown")),
+        (UsedLevel.HIGH, False, SUBSTANTIAL, Badge(BadgeKind.HIGH)),
+        (UsedLevel.NOT_HIGH, False, SUBSTANTIAL, Badge(BadgeKind.SUBSTANTIAL)),
+        (UsedLevel.NOT_REGISTERED, False, SUBSTANTIAL, Badge(BadgeKind.SUBSTANTIAL)),
+        (UsedLevel.UNKNOWN, True, SUBSTANTIAL, Badge(BadgeKind.UNKNOWN, temporary=True)),
+        (UsedLevel.UNKNOWN, False, SUBSTANTIAL, Badge(BadgeKind.UNKNOWN)),
         # No current login (a caseworker's preview of someone else).
-        (UsedLevel.HIGH, False, None, Badge("high")),
-        (UsedLevel.NOT_HIGH, False, None, Badge("substantial")),
-        (UsedLevel.NOT_REGISTERED, False, None, Badge("not_registered")),
-        (UsedLevel.UNKNOWN, True, None, Badge("unknown", temporary=True)),
-        (UsedLevel.UNKNOWN, False, None, Badge("unknown")),
+        (UsedLevel.HIGH, False, None, Badge(BadgeKind.HIGH)),
+        (UsedLevel.NOT_HIGH, False, None, Badge(BadgeKind.SUBSTANTIAL)),
+        (UsedLevel.NOT_REGISTERED, False, None, Badge(BadgeKind.NOT_REGISTERED)),
+        (UsedLevel.UNKNOWN, True, None, Badge(BadgeKind.UNKNOWN, temporary=True)),
+        (UsedLevel.UNKNOWN, False, None, Badge(BadgeKind.UNKNOWN)),
     ],
 )
 def test_badge_for_every_combination(used, temporary, current, expected):
@@ -50,10 +50,10 @@ def render(badge: Badge, eid: str = "", level=None) -> str:
 @pytest.mark.parametrize(
     ("badge", "text", "colour"),
     [
-        (Badge("high"), "Høyt nivå (nivå 4) brukt siste 18 måneder", "success"),
-        (Badge("substantial"), "Betydelig nivå (nivå 3)", "info"),
-        (Badge("not_registered"), "Ikke registrert i ID-porten", "warning"),
-        (Badge("unknown"), "Ukjent nivå", "neutral"),
+        (Badge(BadgeKind.HIGH), "Høyt nivå (nivå 4) brukt siste 18 måneder", "success"),
+        (Badge(BadgeKind.SUBSTANTIAL), "Betydelig nivå (nivå 3)", "info"),
+        (Badge(BadgeKind.NOT_REGISTERED), "Ikke registrert i ID-porten", "warning"),
+        (Badge(BadgeKind.UNKNOWN), "Ukjent nivå", "neutral"),
     ],
 )
 def test_each_badge_says_its_level_in_words_not_only_colour(badge, text, colour):
@@ -63,13 +63,13 @@ def test_each_badge_says_its_level_in_words_not_only_colour(badge, text, colour)
 
 
 def test_the_badge_tells_how_the_citizen_is_logged_in_now():
-    html = render(Badge("high"), "BankID", HIGH)
+    html = render(Badge(BadgeKind.HIGH), "BankID", HIGH)
     assert "Du er logget inn med BankID på høyt nivå (nivå 4)." in html
     assert "Du er logget inn med MinID på betydelig nivå (nivå 3)." in render(
-        Badge("substantial"), "MinID", SUBSTANTIAL
+        Badge(BadgeKind.SUBSTANTIAL), "MinID", SUBSTANTIAL
     )
 
 
 def test_an_unknown_badge_says_whether_to_try_again_later():
-    assert "Prøv igjen senere" in render(Badge("unknown", temporary=True))
-    assert "Prøv igjen senere" not in render(Badge("unknown"))
+    assert "Prøv igjen senere" in render(Badge(BadgeKind.UNKNOWN, temporary=True))
+    assert "Prøv igjen senere" not in render(Badge(BadgeKind.UNKNOWN))

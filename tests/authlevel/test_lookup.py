@@ -11,7 +11,7 @@ import requests
 from django.core.cache import cache
 
 from authlevel.selectors import authlevel_lookup
-from authlevel.types import AuthlevelLookup, UsedLevel
+from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 from idporten.server_token import ServerTokenUnavailable
 
 PID = "15878510035"
@@ -21,7 +21,7 @@ PID = "15878510035"
 def configured(settings):
     settings.IDPORTEN_AUTHLEVEL_BASE_URL = "https://authlevel.example"
     cache.clear()
-    with mock.patch("authlevel.selectors.server_access_token", return_value="server-token"):
+    with mock.patch("idporten.authlevel_api.server_access_token", return_value="server-token"):
         yield
     cache.clear()
 
@@ -45,7 +45,7 @@ def answer(status: int, body: object = None) -> mock.Mock:
     ],
 )
 def test_answers_the_api_gives(status, body, expected):
-    with mock.patch("authlevel.selectors.requests.post", return_value=answer(status, body)) as post:
+    with mock.patch("idporten.http.SESSION.post", return_value=answer(status, body)) as post:
         assert authlevel_lookup(pid=PID).used is expected
     sent = post.call_args
     assert sent.args[0] == "https://authlevel.example/authlevel/rest/v1/sikkerhetsnivaa"
@@ -56,14 +56,14 @@ def test_answers_the_api_gives(status, body, expected):
 
 def test_from_date_is_sent_when_given():
     ok = answer(200, {"harbruktnivaa4": True})
-    with mock.patch("authlevel.selectors.requests.post", return_value=ok) as post:
+    with mock.patch("idporten.http.SESSION.post", return_value=ok) as post:
         authlevel_lookup(pid=PID, from_date=date(2020, 1, 31))
     assert post.call_args.kwargs["json"] == {"personidentifikator": PID, "fraDato": "2020-01-31"}
 
 
 @pytest.mark.parametrize("status", [400, 403])
 def test_400_and_403_are_configuration_errors_logged_for_the_operators(status, caplog):
-    with mock.patch("authlevel.selectors.requests.post", return_value=answer(status, {})):
+    with mock.patch("idporten.http.SESSION.post", return_value=answer(status, {})):
         assert authlevel_lookup(pid=PID) == AuthlevelLookup(UsedLevel.UNKNOWN)
     assert f"event=authlevel_refused status={status}" in caplog.text
     assert any(record.levelno == logging.ERROR for record in caplog.records)
@@ -82,15 +82,15 @@ def test_400_and_403_are_configuration_errors_logged_for_the_operators(status, c
     ids=["5xx", "not-json", "no-answer-field", "timeout", "connection"],
 )
 def test_upstream_failures_give_a_temporary_unknown(post):
-    with mock.patch("authlevel.selectors.requests.post", **post):
+    with mock.patch("idporten.http.SESSION.post", **post):
         assert authlevel_lookup(pid=PID) == AuthlevelLookup(UsedLevel.UNKNOWN, temporary=True)
 
 
 def test_a_401_drops_the_server_token_and_tries_once_more():
     answers = [answer(401), answer(200, {"harbruktnivaa4": True})]
     with (
-        mock.patch("authlevel.selectors.requests.post", side_effect=answers) as post,
-        mock.patch("authlevel.selectors.forget_server_token") as forget,
+        mock.patch("idporten.http.SESSION.post", side_effect=answers) as post,
+        mock.patch("idporten.authlevel_api.forget_server_token") as forget,
     ):
         assert authlevel_lookup(pid=PID).used is UsedLevel.HIGH
     assert post.call_count == 2
@@ -98,14 +98,14 @@ def test_a_401_drops_the_server_token_and_tries_once_more():
 
 
 def test_a_second_401_gives_up():
-    with mock.patch("authlevel.selectors.requests.post", return_value=answer(401)) as post:
+    with mock.patch("idporten.http.SESSION.post", return_value=answer(401)) as post:
         assert authlevel_lookup(pid=PID).used is UsedLevel.UNKNOWN
     assert post.call_count == 2
 
 
 def test_no_server_token_means_unknown():
     with mock.patch(
-        "authlevel.selectors.server_access_token", side_effect=ServerTokenUnavailable("no")
+        "idporten.authlevel_api.server_access_token", side_effect=ServerTokenUnavailable("no")
     ):
         assert authlevel_lookup(pid=PID) == AuthlevelLookup(UsedLevel.UNKNOWN)
 
@@ -113,12 +113,12 @@ def test_no_server_token_means_unknown():
 def test_answers_are_cached_per_person_and_unknowns_are_not(settings):
     settings.AUTHLEVEL_CACHE_SECONDS = 600
     yes = answer(200, {"harbruktnivaa4": True})
-    with mock.patch("authlevel.selectors.requests.post", return_value=yes) as post:
+    with mock.patch("idporten.http.SESSION.post", return_value=yes) as post:
         authlevel_lookup(pid=PID)
         authlevel_lookup(pid=PID)
         authlevel_lookup(pid="04899220043")
     assert post.call_count == 2
-    with mock.patch("authlevel.selectors.requests.post", return_value=answer(503, {})) as post:
+    with mock.patch("idporten.http.SESSION.post", return_value=answer(503, {})) as post:
         authlevel_lookup(pid="30856440032")
         authlevel_lookup(pid="30856440032")
     assert post.call_count == 2
@@ -126,6 +126,6 @@ def test_answers_are_cached_per_person_and_unknowns_are_not(settings):
 
 def test_an_environment_without_the_api_gives_unknown_without_a_call(settings):
     settings.IDPORTEN_AUTHLEVEL_BASE_URL = ""
-    with mock.patch("authlevel.selectors.requests.post") as post:
+    with mock.patch("idporten.http.SESSION.post") as post:
         assert authlevel_lookup(pid=PID).used is UsedLevel.UNKNOWN
     post.assert_not_called()

@@ -74,7 +74,7 @@ def test_the_assertion_carries_the_chain_and_the_claims_id_porten_wants(keystore
 
 def test_the_grant_is_posted_and_its_token_cached():
     token_answer = answer(200, {"access_token": "t1", "expires_in": 120})
-    with mock.patch("idporten.http.requests.post", return_value=token_answer) as post:
+    with mock.patch("idporten.http.SESSION.post", return_value=token_answer) as post:
         assert server_access_token(scope=SCOPE) == "t1"
         assert server_access_token(scope=SCOPE) == "t1"
     post.assert_called_once()
@@ -86,7 +86,7 @@ def test_the_grant_is_posted_and_its_token_cached():
 
 def test_forgetting_the_token_fetches_a_new_one():
     answers = [answer(200, {"access_token": f"t{n}", "expires_in": 120}) for n in (1, 2)]
-    with mock.patch("idporten.http.requests.post", side_effect=answers):
+    with mock.patch("idporten.http.SESSION.post", side_effect=answers):
         assert server_access_token(scope=SCOPE) == "t1"
         forget_server_token(scope=SCOPE)
         assert server_access_token(scope=SCOPE) == "t2"
@@ -101,7 +101,7 @@ def test_concurrent_requests_fetch_one_token_between_them():
         return answer(200, {"access_token": "shared", "expires_in": 120})
 
     results: list[str] = []
-    with mock.patch("idporten.http.requests.post", side_effect=slow_grant):
+    with mock.patch("idporten.http.SESSION.post", side_effect=slow_grant):
         threads = [
             threading.Thread(target=lambda: results.append(server_access_token(scope=SCOPE)))
             for _ in range(8)
@@ -118,7 +118,7 @@ def test_concurrent_requests_fetch_one_token_between_them():
 def test_a_refused_grant_is_logged_with_its_description(error, caplog):
     refused = answer(400, {"error": error, "error_description": "certificate not trusted"})
     with (
-        mock.patch("idporten.http.requests.post", return_value=refused),
+        mock.patch("idporten.http.SESSION.post", return_value=refused),
         pytest.raises(ServerTokenUnavailable),
     ):
         server_access_token(scope=SCOPE)
@@ -129,7 +129,7 @@ def test_a_refused_grant_is_logged_with_its_description(error, caplog):
 
 def test_an_unreachable_token_endpoint_is_unavailable():
     with (
-        mock.patch("idporten.http.requests.post", return_value=answer(503, {})),
+        mock.patch("idporten.http.SESSION.post", return_value=answer(503, {})),
         pytest.raises(IdPortenUnavailable),
     ):
         server_access_token(scope=SCOPE)

@@ -26,7 +26,7 @@ def open_in(page: Page, base_url: str, name: str, language: str) -> None:
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}]
     )
-    page.goto(base_url + reverse(name))
+    page.goto(base_url + reverse(f"portal:{name}"))
     # Guards against testing a fallback language by mistake.
     assert page.locator("html").get_attribute("lang") == language
 
@@ -57,7 +57,7 @@ def test_every_public_page_fits_a_phone_without_sideways_scrolling(
 
 
 def test_the_skip_link_is_the_first_stop_and_moves_focus_to_main(page: Page, live_server) -> None:
-    page.goto(live_server.url + reverse("help"))
+    page.goto(live_server.url + reverse("portal:help"))
 
     page.keyboard.press("Tab")
     assert focused(page, "el.classList.contains('ds-skip-link')")
@@ -71,7 +71,7 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_main(page: Page, liv
 def test_the_language_switcher_works_with_the_keyboard_alone(
     page: Page, live_server, target: str, title: str
 ) -> None:
-    page.goto(live_server.url + reverse("help"))
+    page.goto(live_server.url + reverse("portal:help"))
 
     for _ in range(10):
         page.keyboard.press("Tab")
@@ -83,7 +83,7 @@ def test_the_language_switcher_works_with_the_keyboard_alone(
         page.keyboard.press("Enter")
 
     assert page.locator("html").get_attribute("lang") == target
-    assert page.url == live_server.url + reverse("help")
+    assert page.url == live_server.url + reverse("portal:help")
     assert page.title().startswith(title)
 
 

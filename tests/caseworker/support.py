@@ -45,5 +45,4 @@ def caseworker_client(client: Client, *, acr: str = Acr.HIGH, audit: bool = Fals
 
 def session_login(client: Client):
     """What the caseworker's own session says of their login."""
-    request = type("Request", (), {"session": client.session})()
-    return login_details(request)
+    return login_details(client.session)

@@ -36,7 +36,7 @@ def test_someone_not_logged_in_is_sent_to_log_in_at_the_high_level(client, metho
     response = getattr(client, method)(reverse(name))
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("idporten:login"))
     assert "level=high" in response["Location"]
 
 

@@ -41,7 +41,7 @@ def get(client, path: str):
 def test_every_page_carries_the_banner_with_the_masked_number(client):
     open_preview(client, caseworker_client(client))
 
-    for path in ("/", reverse("help"), reverse("caseworker:start")):
+    for path in ("/", reverse("portal:help"), reverse("caseworker:start")):
         response = get(client, path)
         page = response.content.decode()
         assert f"the citizen with national identity number {MASKED}" in page, path
@@ -106,7 +106,7 @@ def test_nothing_can_be_sent_from_a_preview(client, path):
 def test_the_caseworkers_own_history_page_leads_to_the_preview(client):
     open_preview(client, caseworker_client(client))
 
-    response = get(client, reverse("overview"))
+    response = get(client, reverse("loginhistory:overview"))
 
     assert response["Location"] == reverse("caseworker:preview")
 

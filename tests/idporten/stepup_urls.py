@@ -20,7 +20,7 @@ def high_level_page(request: HttpRequest) -> HttpResponse:
 
 @login_required_at(LevelOfAssurance.SUBSTANTIAL)
 def token_using_page(request: HttpRequest) -> HttpResponse:
-    access_token(request)
+    access_token(request.session)
     return HttpResponse("called the API")
 
 

@@ -46,7 +46,7 @@ def issuer_and_empty_cache():
 
 
 def test_it_reads_the_endpoints_and_caches_them():
-    with mock.patch("idporten.http.requests.get", return_value=answer(document())) as get:
+    with mock.patch("idporten.http.SESSION.get", return_value=answer(document())) as get:
         first = provider_metadata()
         second = provider_metadata()
     assert first == second
@@ -58,7 +58,7 @@ def test_it_reads_the_endpoints_and_caches_them():
 
 
 def test_an_issuer_that_differs_even_by_a_slash_is_refused_and_not_cached():
-    with mock.patch("idporten.http.requests.get", return_value=answer(document(ISSUER + "/"))):
+    with mock.patch("idporten.http.SESSION.get", return_value=answer(document(ISSUER + "/"))):
         with pytest.raises(IssuerMismatch):
             provider_metadata()
         with pytest.raises(IssuerMismatch):
@@ -66,7 +66,7 @@ def test_an_issuer_that_differs_even_by_a_slash_is_refused_and_not_cached():
 
 
 def test_forgetting_makes_the_next_call_fetch_again():
-    with mock.patch("idporten.http.requests.get", return_value=answer(document())) as get:
+    with mock.patch("idporten.http.SESSION.get", return_value=answer(document())) as get:
         provider_metadata()
         forget_provider_metadata()
         provider_metadata()
@@ -79,7 +79,7 @@ def test_forgetting_makes_the_next_call_fetch_again():
 )
 def test_an_unreachable_op_is_reported_as_unavailable(failure):
     with (
-        mock.patch("idporten.http.requests.get", side_effect=failure),
+        mock.patch("idporten.http.SESSION.get", side_effect=failure),
         pytest.raises(IdPortenUnavailable),
     ):
         provider_metadata()
@@ -88,7 +88,7 @@ def test_an_unreachable_op_is_reported_as_unavailable(failure):
 @pytest.mark.parametrize("body", [[], {"issuer": ISSUER}, "nonsense"])
 def test_a_document_without_the_endpoints_is_unavailable(body):
     with (
-        mock.patch("idporten.http.requests.get", return_value=answer(body)),
+        mock.patch("idporten.http.SESSION.get", return_value=answer(body)),
         pytest.raises(IdPortenUnavailable),
     ):
         provider_metadata()

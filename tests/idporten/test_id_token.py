@@ -1,4 +1,5 @@
-"""Every check of idporten.id_token, with real RS256 keys and the JWKS stubbed at requests.get.
+"""Every check of idporten.id_token, with real RS256 keys and the JWKS stubbed at
+idporten.http.SESSION.get.
 
 The end-to-end tests make the emulator misbehave for the same checks; these cover the edges
 an OP will rarely produce (no kid with one or several keys, clock skew, azp).
@@ -63,7 +64,7 @@ def published():
         state["fetches"] += 1
         return FakeResponse({"keys": list(state["keys"])})
 
-    with mock.patch("idporten.http.requests.get", side_effect=fake_get):
+    with mock.patch("idporten.http.SESSION.get", side_effect=fake_get):
         yield state
 
 

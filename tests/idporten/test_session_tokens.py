@@ -75,7 +75,7 @@ def logged_in_request(expires_in: int = 120):
 
 
 def test_login_details_are_kept_for_the_pages():
-    details = login_details(logged_in_request())
+    details = login_details(logged_in_request().session)
     assert details.pid == "15878510035"
     assert details.level is LevelOfAssurance.HIGH
     assert details.eid == "BankID"
@@ -84,16 +84,16 @@ def test_login_details_are_kept_for_the_pages():
 
 def test_a_fresh_access_token_is_used_as_it_is():
     request = logged_in_request()
-    with mock.patch("idporten.http.requests.post") as post:
-        assert access_token(request) == "access-1"
+    with mock.patch("idporten.http.SESSION.post") as post:
+        assert access_token(request.session) == "access-1"
     post.assert_not_called()
 
 
 def test_a_token_about_to_expire_is_refreshed_and_the_refresh_token_rotated():
     request = logged_in_request(expires_in=10)
     answer = token_answer(200, token_response(2))
-    with mock.patch("idporten.http.requests.post", return_value=answer) as post:
-        assert access_token(request) == "access-2"
+    with mock.patch("idporten.http.SESSION.post", return_value=answer) as post:
+        assert access_token(request.session) == "access-2"
     sent = post.call_args
     assert sent.args[0] == METADATA.token_endpoint
     assert sent.kwargs["data"] == {"grant_type": "refresh_token", "refresh_token": "refresh-1"}
@@ -101,17 +101,17 @@ def test_a_token_about_to_expire_is_refreshed_and_the_refresh_token_rotated():
     assert sent.kwargs["timeout"]
     # The rotated refresh token is what the next refresh will send.
     assert request.session["idporten_tokens"]["refresh_token"] == "refresh-2"
-    assert id_token_hint(request) == "id-token"
+    assert id_token_hint(request.session) == "id-token"
 
 
 def test_a_refused_refresh_means_logging_in_again():
     request = logged_in_request(expires_in=10)
     answer = token_answer(400, {"error": "invalid_grant"})
     with (
-        mock.patch("idporten.http.requests.post", return_value=answer),
+        mock.patch("idporten.http.SESSION.post", return_value=answer),
         pytest.raises(ReauthenticationRequired),
     ):
-        access_token(request)
+        access_token(request.session)
 
 
 def not_json() -> mock.Mock:
@@ -131,15 +131,15 @@ def not_json() -> mock.Mock:
 )
 def test_an_unreachable_op_during_refresh_is_reported_as_unavailable(post):
     request = logged_in_request(expires_in=10)
-    with mock.patch("idporten.http.requests.post", **post), pytest.raises(IdPortenUnavailable):
-        access_token(request)
+    with mock.patch("idporten.http.SESSION.post", **post), pytest.raises(IdPortenUnavailable):
+        access_token(request.session)
 
 
 def test_no_tokens_means_logging_in_again():
     request = RequestFactory().get("/")
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     with pytest.raises(ReauthenticationRequired):
-        access_token(request)
+        access_token(request.session)
 
 
 def test_two_requests_of_one_session_refresh_only_once():
@@ -158,9 +158,9 @@ def test_two_requests_of_one_session_refresh_only_once():
         return token_answer(200, token_response(len(calls) + 1))
 
     results: list[str] = []
-    with mock.patch("idporten.http.requests.post", side_effect=slow_refresh):
+    with mock.patch("idporten.http.SESSION.post", side_effect=slow_refresh):
         threads = [
-            threading.Thread(target=lambda r=r: results.append(access_token(r)))
+            threading.Thread(target=lambda r=r: results.append(access_token(r.session)))
             for r in (first, second)
         ]
         for thread in threads:
@@ -181,9 +181,9 @@ def test_a_request_that_loaded_the_session_earlier_does_not_save_old_tokens_back
     assert earlier["idporten_tokens"]["access_token"] == "access-1"  # loaded now
 
     with mock.patch(
-        "idporten.http.requests.post", return_value=token_answer(200, token_response(2))
+        "idporten.http.SESSION.post", return_value=token_answer(200, token_response(2))
     ):
-        assert access_token(refreshing) == "access-2"
+        assert access_token(refreshing.session) == "access-2"
     earlier["last_seen"] = time.time()
     earlier.save()
 
@@ -197,9 +197,9 @@ def test_a_request_that_refreshed_itself_saves_its_own_newer_tokens():
     store = import_module(settings.SESSION_ENGINE).SessionStore
 
     with mock.patch(
-        "idporten.http.requests.post", return_value=token_answer(200, token_response(2))
+        "idporten.http.SESSION.post", return_value=token_answer(200, token_response(2))
     ):
-        access_token(request)
+        access_token(request.session)
     request.session.save()
 
     assert store(request.session.session_key).load()["idporten_tokens"]["refresh_token"] == (

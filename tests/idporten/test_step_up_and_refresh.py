@@ -72,11 +72,11 @@ def test_an_access_token_near_expiry_is_refreshed_at_id_porten(portal: Portal):
     browser, _ = portal.login()
     request = session_of(browser)
     old = dict(request.session["idporten_tokens"])
-    assert access_token(request) == old["access_token"]  # fresh: used as it is
+    assert access_token(request.session) == old["access_token"]  # fresh: used as it is
 
     request.session["idporten_tokens"] = {**old, "access_expires_at": time.time() + 5}
     request.session.save()
-    new_token = access_token(request)
+    new_token = access_token(request.session)
 
     assert new_token != old["access_token"]
     assert introspect(portal, new_token)["active"] is True
@@ -93,7 +93,7 @@ def test_a_refresh_refused_by_id_porten_asks_for_a_new_login(portal: Portal):
     request.session["idporten_tokens"] = {**tokens, "access_expires_at": time.time()}
     request.session.save()
     with pytest.raises(ReauthenticationRequired):
-        access_token(request)
+        access_token(request.session)
 
 
 def test_a_refused_refresh_sends_the_citizen_to_log_in_and_back_to_the_page(

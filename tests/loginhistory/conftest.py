@@ -1,5 +1,6 @@
 """The history page under Django's test client, with the login-history API stubbed where the
-portal calls it (requests.get), so that the many filter, sort and paging cases run fast."""
+portal calls it (idporten.http.SESSION.get), so that the many filter, sort and paging cases
+run fast."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
+from idporten import http
 from idporten.session import store_login
 
 API = "https://api.idporten-test.example"
@@ -86,7 +88,7 @@ class StubApi:
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch, settings: Any) -> StubApi:
     stub = StubApi()
-    monkeypatch.setattr(requests, "get", stub)
+    monkeypatch.setattr(http.SESSION, "get", stub)
     settings.IDPORTEN_LOGINHISTORY_BASE_URL = API
     settings.LOGINHISTORY_ENDPOINT = "all"
     cache.clear()

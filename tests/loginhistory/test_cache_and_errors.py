@@ -9,6 +9,7 @@ import pytest
 import requests
 from django.test import Client
 
+from idporten import http
 from tests.loginhistory.conftest import StubApi, days_ago, item, logged_in_client, text_of
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ class TestOtherCitizens:
 
         anna = logged_in_client(pid="15878510035", sub="anna")
         bjorn = logged_in_client(pid="04899220043", sub="bjorn")
-        requests.get = answer_for_token  # the api fixture restores it
+        http.SESSION.get = answer_for_token  # type: ignore[method-assign]  # the api fixture restores it
 
         for _ in range(2):  # the second round is served from the cache
             assert "SERVICE OF TOKEN-OF-ANNA" in text_of(anna.get("/min-side/"))

@@ -8,18 +8,18 @@ from typing import Any
 
 import pytest
 import requests
-from django.test import RequestFactory
+from django.contrib.sessions.backends.base import SessionBase
 
-from idporten.session import ReauthenticationRequired
-from loginhistory import client
-from loginhistory.client import (
+from idporten import loginhistory_api
+from idporten.loginhistory_api import (
+    OSLO,
     HistoryNotOffered,
     HistoryUnavailable,
-    flagged,
-    history_fetch,
+    login_records,
     parse_items,
 )
-from loginhistory.types import OSLO
+from idporten.session import ReauthenticationRequired
+from loginhistory.history import flagged
 from tests.loginhistory.conftest import API, StubApi, item
 
 GOOD = item("2019-03-07T09:26:36", service="DIREKTORATET FOR FORVALTNING OG IKT", eid="MinID PIN")
@@ -69,7 +69,7 @@ class TestParsingItems:
     def test_it_counts_the_skipped_items_in_one_log_line(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
-        with caplog.at_level(logging.WARNING, logger="loginhistory.client"):
+        with caplog.at_level(logging.WARNING, logger="idporten.loginhistory_api"):
             parse_items([GOOD, None, {**GOOD, "eid": 3}])
 
         assert "event=loginhistory_items_skipped count=2" in caplog.text
@@ -98,36 +98,36 @@ class TestFlags:
         [("00:00:00", True), ("05:59:59", True), ("06:00:00", False), ("23:59:59", False)],
     )
     def test_logins_from_midnight_to_six_are_at_night(self, clock: str, night: bool) -> None:
-        (login,) = parse_items([item(f"2024-05-01T{clock}")])
+        (login,) = flagged(parse_items([item(f"2024-05-01T{clock}")]))
 
         assert login.at_night is night
 
 
 @pytest.fixture
-def request_with_token(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A request whose access tokens come from a counter, standing in for the token module."""
+def session_with_token(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A session whose access tokens come from a counter, standing in for the token module."""
     issued: list[str | None] = []
 
-    def fake_access_token(request: Any, *, refused: str | None = None) -> str:
+    def fake_access_token(session: SessionBase, *, refused: str | None = None) -> str:
         issued.append(refused)
         return f"token-{len(issued)}"
 
-    monkeypatch.setattr(client, "access_token", fake_access_token)
-    request = RequestFactory().get("/min-side/")
-    request.issued = issued
-    return request
+    monkeypatch.setattr(loginhistory_api, "access_token", fake_access_token)
+    session = SessionBase()
+    session.issued = issued  # type: ignore[attr-defined]
+    return session
 
 
 class TestFetching:
     def test_it_calls_the_configured_endpoint_with_the_citizens_token_and_maxhits(
-        self, api: StubApi, request_with_token: Any, settings: Any
+        self, api: StubApi, session_with_token: Any, settings: Any
     ) -> None:
         settings.LOGINHISTORY_ENDPOINT = "own"
         settings.LOGINHISTORY_MAXHITS = 250
         settings.LOGINHISTORY_READ_TIMEOUT = 1.5
         api.history([GOOD])
 
-        assert len(history_fetch(request_with_token)) == 1
+        assert len(login_records(session_with_token)) == 1
 
         (call,) = api.calls
         assert call["url"] == f"{API}/innlogginger/logg/idporten"
@@ -135,59 +135,59 @@ class TestFetching:
         assert call["headers"]["Authorization"] == "Bearer token-1"
         assert call["timeout"][1] == 1.5
 
-    def test_the_all_endpoint_is_the_default(self, api: StubApi, request_with_token: Any) -> None:
-        history_fetch(request_with_token)
+    def test_the_all_endpoint_is_the_default(self, api: StubApi, session_with_token: Any) -> None:
+        login_records(session_with_token)
 
         assert api.calls[0]["url"] == f"{API}/innlogginger/logg/idporten/all"
 
     def test_a_refused_token_is_renewed_once_and_the_call_repeated(
-        self, api: StubApi, request_with_token: Any
+        self, api: StubApi, session_with_token: Any
     ) -> None:
         api.answer(401, {"error": "invalid_token"})
         api.history([GOOD])
 
-        assert len(history_fetch(request_with_token)) == 1
-        assert request_with_token.issued == [None, "token-1"]
+        assert len(login_records(session_with_token)) == 1
+        assert session_with_token.issued == [None, "token-1"]
         assert api.calls[1]["headers"]["Authorization"] == "Bearer token-2"
 
     def test_a_renewed_token_refused_again_means_logging_in_again(
-        self, api: StubApi, request_with_token: Any
+        self, api: StubApi, session_with_token: Any
     ) -> None:
         api.answer(401, {"error": "invalid_token"})
         api.answer(401, {"error": "invalid_token"})
 
         with pytest.raises(ReauthenticationRequired):
-            history_fetch(request_with_token)
+            login_records(session_with_token)
 
     def test_403_means_not_offered_with_an_error_for_the_operators(
-        self, api: StubApi, request_with_token: Any, caplog: pytest.LogCaptureFixture
+        self, api: StubApi, session_with_token: Any, caplog: pytest.LogCaptureFixture
     ) -> None:
         api.answer(403, {"error": "insufficient_scope"})
 
         with pytest.raises(HistoryNotOffered):
-            history_fetch(request_with_token)
+            login_records(session_with_token)
         assert any(
             r.levelno == logging.ERROR and "loginhistory_forbidden" in r.getMessage()
             for r in caplog.records
         )
 
     def test_400_means_not_offered_with_an_error_naming_maxhits(
-        self, api: StubApi, request_with_token: Any, caplog: pytest.LogCaptureFixture, settings
+        self, api: StubApi, session_with_token: Any, caplog: pytest.LogCaptureFixture, settings
     ) -> None:
         settings.LOGINHISTORY_MAXHITS = 50_000
         api.answer(400, {"error": "invalid_request"})
 
         with pytest.raises(HistoryNotOffered):
-            history_fetch(request_with_token)
+            login_records(session_with_token)
         assert any(
             r.levelno == logging.ERROR and "maxhits=50000" in r.getMessage() for r in caplog.records
         )
 
-    def test_no_address_means_not_offered(self, api: StubApi, request_with_token: Any, settings):
+    def test_no_address_means_not_offered(self, api: StubApi, session_with_token: Any, settings):
         settings.IDPORTEN_LOGINHISTORY_BASE_URL = ""
 
         with pytest.raises(HistoryNotOffered):
-            history_fetch(request_with_token)
+            login_records(session_with_token)
         assert api.calls == []
 
     @pytest.mark.parametrize(
@@ -204,32 +204,32 @@ class TestFetching:
         ],
     )
     def test_a_server_error_or_a_bad_body_is_unavailable(
-        self, api: StubApi, request_with_token: Any, answer: tuple[int, Any]
+        self, api: StubApi, session_with_token: Any, answer: tuple[int, Any]
     ) -> None:
         api.answer(*answer)
 
         with pytest.raises(HistoryUnavailable):
-            history_fetch(request_with_token)
+            login_records(session_with_token)
 
     @pytest.mark.parametrize(
         "exception",
         [requests.ConnectTimeout(), requests.ReadTimeout(), requests.ConnectionError()],
     )
     def test_timeouts_and_lost_connections_are_unavailable(
-        self, api: StubApi, request_with_token: Any, exception: Exception
+        self, api: StubApi, session_with_token: Any, exception: Exception
     ) -> None:
         api.fail(exception)
 
         with pytest.raises(HistoryUnavailable):
-            history_fetch(request_with_token)
+            login_records(session_with_token)
 
     def test_no_token_reaches_the_log(
-        self, api: StubApi, request_with_token: Any, caplog: pytest.LogCaptureFixture
+        self, api: StubApi, session_with_token: Any, caplog: pytest.LogCaptureFixture
     ) -> None:
         api.answer(401, {})
         api.answer(403, {})
 
         with caplog.at_level(logging.DEBUG), pytest.raises(HistoryNotOffered):
-            history_fetch(request_with_token)
+            login_records(session_with_token)
         assert caplog.records
         assert "token-" not in caplog.text

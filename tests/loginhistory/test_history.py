@@ -8,11 +8,11 @@ import datetime
 import pytest
 from django.core.cache import cache
 
+from idporten.loginhistory_api import parse_items
 from loginhistory.chart import month_chart
-from loginhistory.client import flagged, parse_items
-from loginhistory.history import History, HistoryRows, day_end, day_start, wall_seconds
-from loginhistory.selectors import MonthCount, logins_per_month
-from loginhistory.types import OSLO
+from loginhistory.history import History, HistoryRows, day_end, day_start, flagged, wall_seconds
+from loginhistory.selectors import logins_per_month
+from loginhistory.types import OSLO, MonthCount
 from tests.loginhistory.conftest import item
 
 

@@ -42,7 +42,7 @@ def metadata(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
         "jwks_uri": "https://test.idporten.no/jwks.json",
         "end_session_endpoint": "https://login.test.idporten.no/logout",
     }
-    monkeypatch.setattr(discovery, "get_json", lambda url: document)
+    monkeypatch.setattr(discovery, "get_json", lambda url, upstream: document)
     cache.clear()
 
 

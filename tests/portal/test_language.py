@@ -36,11 +36,11 @@ def html_lang(content: bytes) -> str:
 def test_switching_sets_the_cookie_and_the_next_page_comes_back_in_that_language(
     language: str,
 ) -> None:
-    client, token = browser_on(reverse("help"))
+    client, token = browser_on(reverse("portal:help"))
 
     response = client.post(
         SET_LANGUAGE,
-        {"language": language, "next": reverse("help"), "csrfmiddlewaretoken": token},
+        {"language": language, "next": reverse("portal:help"), "csrfmiddlewaretoken": token},
     )
 
     assert response.status_code == 302
@@ -49,7 +49,7 @@ def test_switching_sets_the_cookie_and_the_next_page_comes_back_in_that_language
 
 
 def test_the_form_brings_you_back_to_the_page_you_were_on() -> None:
-    path = f"{reverse('privacy')}?from=footer"
+    path = f"{reverse('portal:privacy')}?from=footer"
     client, token = browser_on(path)
     page = client.get(path)
 
@@ -70,7 +70,7 @@ def test_the_form_brings_you_back_to_the_page_you_were_on() -> None:
     "next_url", ["https://evil.example/", "//evil.example/hjelp/", "http:evil.example"]
 )
 def test_an_off_site_next_is_not_followed(next_url: str) -> None:
-    client, token = browser_on(reverse("front"))
+    client, token = browser_on(reverse("portal:front"))
 
     response = client.post(
         SET_LANGUAGE, {"language": "en", "next": next_url, "csrfmiddlewaretoken": token}
@@ -81,7 +81,7 @@ def test_an_off_site_next_is_not_followed(next_url: str) -> None:
 
 
 def test_a_switch_without_the_csrf_token_is_refused() -> None:
-    client, _ = browser_on(reverse("front"))
+    client, _ = browser_on(reverse("portal:front"))
 
     response = client.post(SET_LANGUAGE, {"language": "en", "next": "/"})
 
@@ -90,7 +90,7 @@ def test_a_switch_without_the_csrf_token_is_refused() -> None:
 
 
 def test_an_unknown_language_changes_nothing() -> None:
-    client, token = browser_on(reverse("front"))
+    client, token = browser_on(reverse("portal:front"))
 
     response = client.post(
         SET_LANGUAGE, {"language": "xx", "next": "/", "csrfmiddlewaretoken": token}

@@ -110,7 +110,7 @@ def client_speaking(language: str) -> Client:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("page", PAGE_TITLES)
 def test_each_public_page_answers_in_the_chosen_language(page: str, language: str) -> None:
-    response = client_speaking(language).get(reverse(page))
+    response = client_speaking(language).get(reverse(f"portal:{page}"))
 
     assert response.status_code == 200
     reader = read_page(response.content)
@@ -119,7 +119,7 @@ def test_each_public_page_answers_in_the_chosen_language(page: str, language: st
 
 
 def test_bokmal_is_the_language_for_a_visitor_who_has_not_chosen() -> None:
-    reader = read_page(Client().get(reverse("front")).content)
+    reader = read_page(Client().get(reverse("portal:front")).content)
 
     assert reader.lang == "nb"
     assert reader.title.endswith(TITLE_SEPARATOR + "Min innloggingshistorikk")
@@ -129,33 +129,33 @@ def test_bokmal_is_the_language_for_a_visitor_who_has_not_chosen() -> None:
     ("language", "button_text"), [("nb", "Logg inn"), ("nn", "Logg inn"), ("en", "Log in")]
 )
 def test_the_front_page_has_a_log_in_button(language: str, button_text: str) -> None:
-    reader = read_page(client_speaking(language).get(reverse("front")).content)
+    reader = read_page(client_speaking(language).get(reverse("portal:front")).content)
 
     # One in the header, as on every page, and the big one in the page itself.
     buttons = [link for link in reader.links if "ds-button" in link.classes]
-    assert [(b.href, b.text) for b in buttons] == [(reverse("login"), button_text)] * 2
+    assert [(b.href, b.text) for b in buttons] == [(reverse("idporten:login"), button_text)] * 2
 
 
 def test_the_front_page_links_to_the_help_on_logins_that_were_not_you() -> None:
-    reader = read_page(Client().get(reverse("front")).content)
+    reader = read_page(Client().get(reverse("portal:front")).content)
 
-    assert f"{reverse('help')}#not-you" in {link.href for link in reader.links}
+    assert f"{reverse('portal:help')}#not-you" in {link.href for link in reader.links}
 
 
 @pytest.mark.parametrize("section", ["columns", "levels", "not-you"])
 def test_the_help_page_has_sections_other_pages_can_link_to(section: str) -> None:
-    content = Client().get(reverse("help")).content.decode("utf-8")
+    content = Client().get(reverse("portal:help")).content.decode("utf-8")
 
     assert re.search(rf'<h2[^>]* id="{section}"', content)
 
 
 @pytest.mark.parametrize("page", PAGE_TITLES)
 def test_the_footer_links_to_the_accessibility_statement_and_privacy_page(page: str) -> None:
-    reader = read_page(Client().get(reverse(page)).content)
+    reader = read_page(Client().get(reverse(f"portal:{page}")).content)
 
     footer_links = {link.href: link.text for link in reader.links if link.in_footer}
-    assert footer_links[reverse("accessibility")] == "Tilgjengelighetserklæring"
-    assert footer_links[reverse("privacy")] == "Personvern"
+    assert footer_links[reverse("portal:accessibility")] == "Tilgjengelighetserklæring"
+    assert footer_links[reverse("portal:privacy")] == "Personvern"
 
 
 @pytest.mark.parametrize("page", ["accessibility", "privacy"])
@@ -163,7 +163,7 @@ def test_the_statement_pages_name_the_agency_and_how_to_reach_it(page: str, sett
     settings.AGENCY_NAME = "Testetaten"
     settings.CONTACT_EMAIL = "personvern@testetaten.example"
 
-    content = Client().get(reverse(page)).content.decode("utf-8")
+    content = Client().get(reverse(f"portal:{page}")).content.decode("utf-8")
 
     assert "Testetaten" in content
     assert 'href="mailto:personvern@testetaten.example"' in content

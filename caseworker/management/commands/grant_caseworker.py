@@ -1,7 +1,7 @@
 """Give (or take back) the preview permission by national identity number.
 
 The grant is made before the person's first login, when no user exists to give it to; the
-login backend applies it to whoever logs in with this pid. `make run` grants the demo
+login applies it to whoever logs in with this pid (caseworker.receivers). `make run` grants the demo
 caseworker this way.
 """
 
