@@ -57,6 +57,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --config-file emulator/mypy.toml
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 test: install chromium lint
 	$(VENV)/bin/pytest
