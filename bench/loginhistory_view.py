@@ -57,13 +57,12 @@ def _heavy_history() -> list:
     import datetime
 
     from emulator.seeding import PLANS, generate_history
-    from loginhistory.client import flagged
-    from loginhistory.types import Login
+    from idporten.loginhistory_api import LoginRecord
 
     plan = next(plan for plan in PLANS if plan.logins == 10_000)
     generated = generate_history(plan, now=datetime.datetime.now(datetime.UTC))
-    return flagged(
-        Login(
+    return list(
+        LoginRecord(
             time=login.timestamp,
             service=login.service.name,
             eid=login.eid,
@@ -98,7 +97,7 @@ def _view_caller(logins: list, query: str) -> Callable[[], int]:
     )
     session.save()
     user = get_user_model()(username="bench")
-    selectors.history_fetch = lambda request: logins
+    selectors.login_records = lambda session: logins
 
     def call() -> int:
         request = RequestFactory().get("/min-side/?" + query)

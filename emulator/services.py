@@ -8,10 +8,11 @@ import json
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jwt
 from django.db import transaction
+from django.db.models import QuerySet
 
 from emulator.clock import now
 from emulator.jose import verified_claims
@@ -225,6 +226,18 @@ def grant_revoke(*, grant: Grant) -> None:
     grant.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=moment)
 
 
+_Redeemable = TypeVar("_Redeemable", AuthorizationCode, RefreshToken)
+
+
+def _issued_to(client: Client, matching: QuerySet[_Redeemable], *, unknown: str) -> _Redeemable:
+    """The code or refresh token that `matching` finds, if it was issued to `client`: another
+    client's is as unknown as one never issued."""
+    stored = matching.select_related("grant", "grant__client").first()
+    if stored is None or stored.grant.client_id != client.pk:
+        raise GrantError("invalid_grant", unknown)
+    return stored
+
+
 def _revoking_replays(redeem: Callable[..., Grant]) -> Callable[..., Grant]:
     """Revoke the grant of a replayed code or token outside the redeeming transaction, which
     the error rolls back."""
@@ -244,13 +257,11 @@ def _revoking_replays(redeem: Callable[..., Grant]) -> Callable[..., Grant]:
 def code_redeem(*, client: Client, code: str, redirect_uri: str, code_verifier: str) -> Grant:
     moment = now()
     with transaction.atomic():
-        stored = (
-            AuthorizationCode.objects.select_related("grant", "grant__client")
-            .filter(code_hash=token_hash(code))
-            .first()
+        stored = _issued_to(
+            client,
+            AuthorizationCode.objects.filter(code_hash=token_hash(code)),
+            unknown="Unknown authorization code.",
         )
-        if stored is None or stored.grant.client_id != client.pk:
-            raise GrantError("invalid_grant", "Unknown authorization code.")
         if stored.used_at is not None:
             # RFC 6749 4.1.2: a reused code revokes the tokens already issued for it.
             raise ReplayDetected(stored.grant, "The authorization code has already been used.")
@@ -286,13 +297,11 @@ def refresh_token_rotate(*, client: Client, token: str) -> Grant:
     """Spend a refresh token; the caller issues its successor. Reuse revokes the chain."""
     moment = now()
     with transaction.atomic():
-        stored = (
-            RefreshToken.objects.select_related("grant", "grant__client")
-            .filter(token_hash=token_hash(token))
-            .first()
+        stored = _issued_to(
+            client,
+            RefreshToken.objects.filter(token_hash=token_hash(token)),
+            unknown="Unknown refresh token.",
         )
-        if stored is None or stored.grant.client_id != client.pk:
-            raise GrantError("invalid_grant", "Unknown refresh token.")
         grant = stored.grant
         if stored.rotated_at is not None:
             # A rotated token used again means two holders: revoke everything from this login.
