@@ -1,5 +1,6 @@
 """What the caseworker app does when something happens elsewhere: at every login, the grant
-made for that national identity number becomes the user's permission.
+made for that national identity number becomes the user's permission; and whenever a grant row
+goes, however it goes, the permission goes with it.
 
 A signal receiver, so that the ID-porten integration knows nothing of caseworkers: it stores
 the login's details in the session before Django's login() sends user_logged_in.
@@ -12,7 +13,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from caseworker.services import caseworker_grant_apply
+from caseworker.models import CaseworkerGrant
+from caseworker.selectors import users_granted
+from caseworker.services import caseworker_grant_apply, preview_permission_take
 from idporten.session import login_details
 
 
@@ -22,3 +25,14 @@ def grant_applied_at_login(
     details = login_details(request.session) if request is not None else None
     if details is not None and details.pid:
         caseworker_grant_apply(user=user, pid=details.pid)
+
+
+def permission_gone_with_its_grant(
+    sender: type[CaseworkerGrant], *, instance: CaseworkerGrant, **kwargs: Any
+) -> None:
+    """A safety net under caseworker_grant_revoke, the way grants are meant to end: a grant
+    deleted any other way (a shell, a script) still takes the permission with it."""
+    users = users_granted(pid=instance.pid)
+    if instance.user_id is not None:
+        users = users | User.objects.filter(pk=instance.user_id)
+    preview_permission_take(users)

@@ -24,11 +24,20 @@ from caseworker.services import (
     preview_start,
 )
 from caseworker.types import CaseworkerRequest
+from idporten.session import login_details
 
 
+def caseworker_pid(request: CaseworkerRequest) -> str:
+    """The logged-in caseworker's own number (caseworker_page lets no one in without one)."""
+    details = login_details(request.session)
+    return details.pid if details else ""
+
+
+# caseworker_page comes before the method check: without the permission every method is a
+# 404, so that a 405 never tells anyone that the page exists.
 @never_cache
-@require_http_methods(["GET", "POST"])
 @caseworker_page(PREVIEW_PERMISSION)
+@require_http_methods(["GET", "POST"])
 def start(request: CaseworkerRequest) -> HttpResponse:
     if request.method == "GET":
         form = PreviewStartForm()
@@ -40,6 +49,7 @@ def start(request: CaseworkerRequest) -> HttpResponse:
         try:
             lookup = preview_start(
                 caseworker=request.user,
+                caseworker_pid=caseworker_pid(request),
                 pid=form.cleaned_data["pid"].value,
                 reason=form.cleaned_data["reason"],
             )
@@ -70,8 +80,8 @@ def start(request: CaseworkerRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
 @caseworker_page(PREVIEW_PERMISSION)
+@require_GET
 def preview(request: CaseworkerRequest) -> HttpResponse:
     active = request.preview
     if active is None:  # never started, left, or expired (the middleware said which)
@@ -85,8 +95,8 @@ def preview(request: CaseworkerRequest) -> HttpResponse:
     return render(request, "caseworker/preview.html", ctx)
 
 
-@require_POST
 @caseworker_page(PREVIEW_PERMISSION)
+@require_POST
 def leave(request: CaseworkerRequest) -> HttpResponse:
     if request.preview is not None:
         preview_state_end(request)
@@ -95,8 +105,8 @@ def leave(request: CaseworkerRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
 @caseworker_page(AUDIT_PERMISSION)
+@require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(audit_log_as_csv(audit_log()), content_type="text/csv; charset=utf-8")
     filename = f"oppslag-{timezone.localdate().isoformat()}.csv"

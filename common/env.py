@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from common.nin import InvalidNationalIdentityNumber, parse_national_identity_number
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -63,6 +65,20 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envnumbers(name: str) -> tuple[str, ...]:
+    """Comma-separated national identity numbers, each checked as common.nin checks one."""
+    numbers = []
+    for raw in envlist(name, []):
+        try:
+            numbers.append(parse_national_identity_number(raw).value)
+        except InvalidNationalIdentityNumber as exc:
+            masked = f"{raw[:6]}*****" if len(raw) >= 6 else "(too short)"
+            raise ImproperlyConfigured(
+                f"{name} holds {masked}, which is not a national identity number ({exc.reason})"
+            ) from None
+    return tuple(numbers)
 
 
 def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:

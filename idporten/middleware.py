@@ -18,8 +18,11 @@ from idporten.session import ReauthenticationRequired, login_details
 TOUCH_INTERVAL_SECONDS = 60
 
 
-def login_url_for(request: HttpRequest, *, level: str | None = None) -> str:
-    params = {"next": request.get_full_path()}
+def login_url_for(
+    request: HttpRequest, *, level: str | None = None, next_url: str | None = None
+) -> str:
+    """The login that brings the user back to `next_url` (this page when None)."""
+    params = {"next": next_url or request.get_full_path()}
     if level:
         params["level"] = level
     return f"{reverse('idporten:login')}?{urlencode(params)}"

@@ -19,6 +19,7 @@ from common.env import (
     envfloat,
     envint,
     envlist,
+    envnumbers,
     envsecret,
     envstr,
     envurl,
@@ -48,7 +49,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the portal's site: ID-porten logins only, off unless ADMIN_ENABLED.
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -131,6 +133,8 @@ IDPORTEN_SESSION_MAX_SECONDS = 120 * 60
 # A named environment sets the issuer and the API addresses (idporten/environments.py);
 # IDPORTEN_ISSUER and the URL variables below override them one by one.
 IDPORTEN_ENVIRONMENT = envchoice("IDPORTEN_ENVIRONMENT", "local", tuple(ENVIRONMENTS))
+# With DEBUG off the environment must be named, even local (portal/checks.py, portal.E001).
+IDPORTEN_ENVIRONMENT_NAMED = bool(envstr("IDPORTEN_ENVIRONMENT", "").strip())
 _environment = ENVIRONMENTS[IDPORTEN_ENVIRONMENT]
 IDPORTEN_ISSUER = envurl("IDPORTEN_ISSUER", _environment.issuer)
 _local = IDPORTEN_ENVIRONMENT == "local"
@@ -187,10 +191,8 @@ IDPORTEN_READ_TIMEOUT = envfloat("IDPORTEN_READ_TIMEOUT", 10.0, minimum=0.1)
 # mozilla-django-oidc, set deliberately: PKCE and nonce always, client secret in a Basic
 # header. Client, endpoints and timeouts come from the settings above and discovery
 # (idporten.backend); ID tokens are verified, RS256 only, by idporten.id_token.
-AUTHENTICATION_BACKENDS = [
-    "idporten.backend.IdPortenBackend",
-    "django.contrib.auth.backends.ModelBackend",  # for the admin's own accounts
-]
+# ID-porten only: there is no password login, not even to the admin (portal/admin.py).
+AUTHENTICATION_BACKENDS = ["idporten.backend.IdPortenBackend"]
 OIDC_RP_SCOPES = IDPORTEN_SCOPES
 OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
@@ -287,6 +289,11 @@ LOGGING = logging_config(LOG_LEVEL)
 SERVICE_NAME = _("My login history")
 AGENCY_NAME = envstr("AGENCY_NAME", "Digitaliseringsdirektoratet")
 CONTACT_EMAIL = envstr("CONTACT_EMAIL", "postmottak@digdir.no")
+
+# The Django admin: off in production unless enabled, and then only for these people, logged in
+# with ID-porten at the high level (portal/admin.py). No password login exists.
+ADMIN_ENABLED = envbool("ADMIN_ENABLED", DEBUG)
+ADMIN_PIDS = envnumbers("ADMIN_PIDS")
 
 # --- The login-history page (loginhistory/) ---
 # How many logins to ask for (the API's maxhits). The emulator answers at most 10,000; ID-porten's

@@ -3,8 +3,9 @@ that code names a page by its app and a renamed route cannot silently match anot
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from portal import views
 
@@ -17,11 +18,12 @@ pages = [
     path("readyz", views.readyz, name="readyz"),
 ]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include((pages, "portal"))),
     path("", include("idporten.urls")),
     path("", include("loginhistory.urls")),
     path("saksbehandler/", include("caseworker.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]
+if settings.ADMIN_ENABLED:
+    urlpatterns.append(path("admin/", admin.site.urls))

@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 application = get_wsgi_application()
+
+# Fail closed: a missing or dangerous production setting stops gunicorn here, naming it.
+from portal.checks import checked_at_start  # noqa: E402  (needs the settings loaded above)
+
+checked_at_start()

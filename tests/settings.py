@@ -14,6 +14,10 @@ os.environ.setdefault(
 # The test client and the live server speak plain HTTP.
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Named, as production settings require with DEBUG off; the admin is on for its tests.
+os.environ.setdefault("IDPORTEN_ENVIRONMENT", "local")
+os.environ.setdefault("ADMIN_ENABLED", "true")
+os.environ.setdefault("ADMIN_PIDS", "27858815024")
 
 from portal.settings import *  # noqa: F403
 

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from idporten.credentials import enterprise_credentials
 from tests.authlevel.credentials import make_keystore
-from tests.portal.test_settings import PRODUCTION_SECRET, manage
+from tests.portal.test_settings import manage, production_with
 
 
 def test_a_pkcs12_keystore_gives_the_key_and_the_chain(settings, tmp_path):
@@ -40,7 +40,11 @@ def test_pem_files_work_as_well(settings, tmp_path):
 
 
 def start(**env: str):
-    return manage("check", SECRET_KEY=PRODUCTION_SECRET, **env)
+    """`manage.py check` as a staging deployment against the emulator runs it."""
+    staging = production_with(
+        IDPORTEN_ENVIRONMENT="local", IDPORTEN_CLIENT_ID="", IDPORTEN_CLIENT_SECRET=""
+    )
+    return manage("check", **{**staging, **env})
 
 
 def test_a_missing_keystore_stops_start_up_naming_the_setting(tmp_path):

@@ -36,6 +36,19 @@ def log_in(client: Client, user: User, *, pid: str, acr: str = Acr.HIGH) -> None
     session.save()
 
 
+# On ADMIN_PIDS in tests/settings.py: the administrator of the admin tests.
+ADMIN_PID = CASEWORKER_PID
+
+
+def administrator_client(client: Client, *codenames: str, pid: str = ADMIN_PID) -> User:
+    """Staff, logged in with ID-porten at the high level, with these caseworker permissions."""
+    user = user_with("admin-sub", *codenames)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    log_in(client, user, pid=pid)
+    return user
+
+
 def caseworker_client(client: Client, *, acr: str = Acr.HIGH, audit: bool = False) -> User:
     codenames = ("preview_citizen", "view_audit") if audit else ("preview_citizen",)
     user = user_with("caseworker-sub", *codenames)

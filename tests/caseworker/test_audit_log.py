@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from caseworker.models import AuditRecordImmutable, PreviewLookup, PreviewOutcome
-from tests.caseworker.support import CITIZEN_PID, caseworker_client
+from tests.caseworker.support import CITIZEN_PID, administrator_client, caseworker_client
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +80,7 @@ class TestTheRecordsCannotBeDeleted:
 
 @pytest.fixture
 def auditor(client) -> User:
-    user = User.objects.create_user(username="auditor", is_staff=True, is_superuser=True)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return user
+    return administrator_client(client, "view_audit")
 
 
 class TestTheAdminIsReadOnly:
@@ -110,8 +108,7 @@ class TestTheAdminIsReadOnly:
         assert PreviewLookup.objects.count() == 1
 
     def test_it_hides_the_log_from_staff_without_view_audit(self, client, record):
-        staff = User.objects.create_user(username="staff", is_staff=True)
-        client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+        administrator_client(client)
         url = reverse("admin:caseworker_previewlookup_changelist")
         assert client.get(url).status_code == 403
 

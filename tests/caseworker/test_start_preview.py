@@ -14,6 +14,7 @@ from django.utils import timezone
 from caseworker import services
 from caseworker.models import PreviewLookup
 from tests.caseworker.support import (
+    CASEWORKER_PID,
     CITIZEN_PID,
     SYNTHETIC_D_NUMBER,
     UNKNOWN_CITIZEN_PID,
@@ -109,6 +110,8 @@ def test_the_preview_shows_the_badge_from_the_real_lookup(client, authlevel_at_e
 
     lookup = PreviewLookup.objects.get()
     assert (lookup.caseworker, lookup.caseworker_sub) == (caseworker, "caseworker-sub")
+    # Named by number too: the sub is pairwise, and the grant that linked the two may go.
+    assert lookup.caseworker_pid == CASEWORKER_PID
     assert (lookup.citizen_pid, lookup.reason) == (CITIZEN_PID, "Ringte om BankID")
     assert lookup.outcome.used_level == "high"
     response = client.get(reverse("caseworker:preview"), HTTP_ACCEPT_LANGUAGE="en")

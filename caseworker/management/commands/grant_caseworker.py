@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from caseworker.services import caseworker_grant_create, caseworker_grant_revoke
+from caseworker.services import Actor, caseworker_grant_create, caseworker_grant_revoke
 from common.forms import national_identity_number_from
 
 
@@ -30,8 +30,10 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from None
         masked = number.masked()
         if revoke:
-            revoked = caseworker_grant_revoke(pid=number.value)
-            self.stdout.write(f"Revoked {masked}." if revoked else f"{masked} had no grant.")
+            revoked = caseworker_grant_revoke(pid=number.value, actor=Actor.command())
+            self.stdout.write(
+                f"Revoked {masked}." if revoked else f"{masked} had no grant and no permission."
+            )
             return
-        _, created = caseworker_grant_create(pid=number.value)
+        _, created = caseworker_grant_create(pid=number.value, actor=Actor.command())
         self.stdout.write(f"Granted {masked}." if created else f"{masked} already had a grant.")
