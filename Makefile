@@ -40,7 +40,7 @@ run: install
 	if [ -f emulator/settings.py ]; then \
 	  DEBUG=true $(PY) manage.py runserver --settings=emulator.settings 127.0.0.1:$(EMULATOR_PORT) & \
 	fi; \
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORTAL_PORT)
+	DEBUG=true ADMIN_PIDS=$${ADMIN_PIDS-27858815024} $(PY) manage.py runserver 127.0.0.1:$(PORTAL_PORT)
 
 # Browser tests drive Debian's chromium; Playwright cannot download a browser here.
 chromium:
