@@ -87,6 +87,8 @@ def _configure() -> str | None:
         SQLITE_PATH.parent.mkdir(exist_ok=True)
         os.environ["EMULATOR_DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "emulator.settings"
+    # A developer's emulator: its fixed local key (with DEBUG off it wants one of its own).
+    os.environ.setdefault("DEBUG", "true")
     sys.path.insert(0, str(ROOT))
     import django
 

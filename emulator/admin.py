@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from emulator.models import Client, Fault, LoginEvent, Person, SigningKey
+
+# Every admin page names the emulator as what it is (and templates/admin/base_site.html adds
+# the test-emulator notice).
+admin.site.site_header = _("Local ID-porten (test emulator)")
+admin.site.site_title = _("Local ID-porten (test emulator)")
 
 
 # ModelAdmin takes no type argument at run time (django-stubs-ext would patch that in).

@@ -1,19 +1,24 @@
 """Settings for the local ID-porten emulator, a separate process (default http://localhost:8001).
 
 It is for development and tests only: it never runs in production, and the portal refuses to
-start against it in an ID-porten production environment.
+start against it in an ID-porten production environment. It must never pass for ID-porten
+either: with DEBUG off (anything but `make run` and the test suite) it runs in demo mode, without
+the control API, refuses to start without a secret key of its own, and takes the secure
+transport settings the portal takes (`check --deploy` is clean).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from common.env import (
     database_from_url,
     envbool,
     envchoice,
+    envint,
     envlist,
     envsecret,
     envstr,
@@ -24,8 +29,10 @@ from common.logging import logging_config
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", False)
-# "dev" (make run) and "test" (the test suite) enable the fault-injection control endpoint.
-EMULATOR_MODE = envchoice("EMULATOR_MODE", "dev", ("dev", "test", "demo"))
+# "dev" (make run) and "test" (the test suite) enable the control API (faults, clock, clients;
+# emulator/views/control.py), and then only for requests from a loopback address. "demo" has
+# none: it is the default whenever DEBUG is off, so only an explicit choice turns the API on.
+EMULATOR_MODE = envchoice("EMULATOR_MODE", "dev" if DEBUG else "demo", ("dev", "test", "demo"))
 # The OpenID issuer, exactly as it appears in tokens and discovery (no trailing slash, like
 # the new ID-porten platform).
 EMULATOR_ISSUER = envurl("EMULATOR_ISSUER", "http://localhost:8001")
@@ -36,20 +43,29 @@ EMULATOR_CLIENTS_FILE = Path(
 # PKCS#12 files. Tests point it at a temporary folder.
 EMULATOR_PKI_DIR = Path(envstr("EMULATOR_PKI_DIR", "") or BASE_DIR / "var" / "pki")
 
-# A fixed key is fine here: the emulator holds only synthetic people and never runs in
-# production. A deployment of a shared demo emulator can still set its own.
-SECRET_KEY = envsecret("EMULATOR_SECRET_KEY") or "emulator-local-only-not-a-production-secret"
+# The key signs the emulator's sessions and is the HMAC key of every pairwise `sub` it issues
+# (emulator/tokens.py). The fixed local key is public, so anyone could compute those: it is only
+# for DEBUG (make run, the tests), and anything else must bring a key of its own.
+LOCAL_SECRET_KEY = "emulator-local-only-not-a-production-secret"  # noqa: S105
+SECRET_KEY = envsecret("EMULATOR_SECRET_KEY")
+if not DEBUG and SECRET_KEY in ("", LOCAL_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "EMULATOR_SECRET_KEY (or EMULATOR_SECRET_KEY_FILE) must be set to a secret of its own "
+        "when DEBUG is off: the emulator's fixed local key is public"
+    )
+SECRET_KEY = SECRET_KEY or LOCAL_SECRET_KEY
 
 ALLOWED_HOSTS = envlist("EMULATOR_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
+    # First, so that its admin/base_site.html (the test-emulator notice) wins over the admin's.
+    "emulator",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "emulator",
 ]
 
 MIDDLEWARE = [
@@ -90,12 +106,32 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The portal runs on the same host name: cookie names of our own keep the two apart.
-SESSION_COOKIE_NAME = "idporten_emulator_session"
-CSRF_COOKIE_NAME = "idporten_emulator_csrf"
+# The portal runs on the same host name: cookie names of our own keep the two apart. With DEBUG
+# off the cookies are Secure (and __Host- pinned to this origin), as the portal's are; a demo on
+# plain HTTP without TLS turns that off with EMULATOR_SECURE_COOKIES=false.
+EMULATOR_SECURE_COOKIES = envbool("EMULATOR_SECURE_COOKIES", not DEBUG)
+_cookie_prefix = "__Host-" if EMULATOR_SECURE_COOKIES else ""
+SESSION_COOKIE_NAME = f"{_cookie_prefix}idporten_emulator_session"
+CSRF_COOKIE_NAME = f"{_cookie_prefix}idporten_emulator_csrf"
 LANGUAGE_COOKIE_NAME = "idporten_emulator_language"
+SESSION_COOKIE_SECURE = EMULATOR_SECURE_COOKIES
+CSRF_COOKIE_SECURE = EMULATOR_SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = EMULATOR_SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Transport security, as the portal's (portal/settings.py), each with a variable of its own so
+# that a demo over plain HTTP can turn it off. Behind a TLS-terminating proxy set
+# EMULATOR_BEHIND_TLS_PROXY=true so Django trusts its X-Forwarded-Proto header (only that one:
+# the control API's loopback rule reads REMOTE_ADDR and never X-Forwarded-For).
+SECURE_SSL_REDIRECT = envbool("EMULATOR_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("EMULATOR_SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+if envbool("EMULATOR_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -1,9 +1,12 @@
-"""The test-control API under /_emulator/: faults, clients and the clock. Only in dev and test
-mode; in demo mode (a shared emulator others may depend on) it does not exist."""
+"""The test-control API under /_emulator/: faults, clients and the clock. It has no
+authentication, so it answers only in dev and test mode and only to a request from a loopback
+address (REMOTE_ADDR in 127.0.0.0/8 or ::1). In demo mode (the default with DEBUG off), or to
+anyone else, it does not exist: 404, as for any unknown path."""
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +25,23 @@ from emulator.services import ClientDefinitionError, client_upsert
 CONTROL_MODES = ("dev", "test")
 
 
+def from_loopback(request: HttpRequest) -> bool:
+    """Whether the request's peer is this machine. REMOTE_ADDR is the socket's peer address;
+    X-Forwarded-For and the like are the client's word and never count."""
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        # ::ffff:127.0.0.1 from a dual-stack socket (Python 3.11's is_loopback says False).
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def control_enabled(request: HttpRequest) -> bool:
+    return settings.EMULATOR_MODE in CONTROL_MODES and from_loopback(request)
+
+
 class BadControlRequest(ValueError):
     pass
 
@@ -29,7 +49,7 @@ class BadControlRequest(ValueError):
 def control_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if settings.EMULATOR_MODE not in CONTROL_MODES:
+        if not control_enabled(request):
             raise Http404
         try:
             return view(request, *args, **kwargs)

@@ -10,9 +10,16 @@ from emulator.faults import fault_injectable
 from emulator.keys import jwks
 from emulator.types import REQUESTABLE_ACR, UI_LOCALES, ApiScope, Endpoint
 
+# The emulator must never pass for ID-porten: its discovery document says what it is, in a
+# member of its own (OpenID Connect Discovery 1.0, section 3, allows additional members) and in
+# service_documentation, the page for people (emulator/templates/emulator/home.html).
+EMULATOR_MARKER = "Local ID-porten emulator for development and tests; not ID-porten"
+
 
 def _metadata(issuer: str) -> dict[str, object]:
     return {
+        "emulator": EMULATOR_MARKER,
+        "service_documentation": f"{issuer}/",
         "issuer": issuer,
         "authorization_endpoint": f"{issuer}/authorize",
         "token_endpoint": f"{issuer}/token",

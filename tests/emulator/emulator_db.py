@@ -35,7 +35,8 @@ class EmulatorDatabase:
         result = subprocess.run(
             [sys.executable, "manage.py", *args, "--settings=emulator.settings"],
             cwd=REPO,
-            env={**os.environ, "EMULATOR_DATABASE_URL": self.url},
+            # DEBUG as `make run` has it: with DEBUG off the emulator wants a secret key.
+            env={**os.environ, "DEBUG": "true", "EMULATOR_DATABASE_URL": self.url},
             capture_output=True,
             text=True,
             timeout=120,
