@@ -81,6 +81,23 @@ def envnumbers(name: str) -> tuple[str, ...]:
     return tuple(numbers)
 
 
+def fernet_keys(name: str) -> tuple[str, ...]:
+    """Comma-separated Fernet keys (from NAME or NAME_FILE), each checked now, not at first use."""
+    from cryptography.fernet import Fernet
+
+    keys = tuple(key.strip() for key in (envsecret(name) or "").split(",") if key.strip())
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                "make one with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`)"
+            ) from None
+    return keys
+
+
 def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, "").strip() or default
     if value not in choices:

@@ -1,40 +1,53 @@
 """Server-to-server access tokens from ID-porten's JWT grant (RFC 7523), signed with the
 agency's enterprise certificate (docs/idporten.md section 4).
 
-Tokens are cached in the Django cache, so every process (on every machine, with Redis) shares
-one, until shortly before they expire. When none is cached, concurrent requests fetch one
-between them, not one each: the first takes a lock, the others wait for its token.
+One token per scope serves every process until shortly before it expires: it is kept in the
+database (idporten.models.ServerToken, encrypted), and fetched under that row's lock, so that
+when none is valid the first request fetches one and the others, waiting on the lock, use it.
+Each process also remembers the token it last read, so a valid one costs no query.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
+import threading
 import time
 import uuid
 
 import jwt
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from idporten.credentials import CredentialsError, enterprise_credentials
 from idporten.discovery import provider_metadata
-from idporten.http import IdPortenUnavailable, post_to_token_endpoint
+from idporten.http import post_to_token_endpoint
+from idporten.models import ServerToken
+from idporten.sealing import SealBroken, seal, unseal
 
 logger = logging.getLogger(__name__)
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_LIFETIME_SECONDS = 120  # the most ID-porten accepts
 # Stop using a cached token this long before it expires, so it is still valid on arrival.
-EXPIRY_MARGIN_SECONDS = 20
-LOCK_SECONDS = 10
+EXPIRY_MARGIN = datetime.timedelta(seconds=20)
 
 
 class ServerTokenUnavailable(Exception):
     """No server token can be had: not configured, refused by ID-porten, or ID-porten down."""
 
 
-def _cache_key(scope: str) -> str:
-    return f"idporten:server-token:{settings.IDPORTEN_SERVER_CLIENT_ID}:{scope}"
+def _row_key(scope: str) -> str:
+    return f"{settings.IDPORTEN_SERVER_CLIENT_ID} {scope}"
+
+
+# What this process last read or fetched, by row key: (token, usable until).
+_remembered: dict[str, tuple[str, datetime.datetime]] = {}
+_remembered_lock = threading.Lock()
+# This process's threads take turns at the row, as other processes do at its lock (and as
+# SQLite, without row locks, needs).
+_fetch_lock = threading.Lock()
 
 
 def assertion_for(*, scope: str, now: float | None = None) -> str:
@@ -78,30 +91,41 @@ def _fetch(scope: str) -> tuple[str, int]:
 
 def server_access_token(*, scope: str) -> str:
     """A valid server token for `scope`. Raises ServerTokenUnavailable or IdPortenUnavailable."""
-    key = _cache_key(scope)
-    token: str | None = cache.get(key)
-    if token:
-        return token
-    lock = f"{key}:lock"
-    deadline = time.monotonic() + LOCK_SECONDS
-    while not cache.add(lock, "1", LOCK_SECONDS):
-        time.sleep(0.05)
-        token = cache.get(key)
-        if token:
-            return token
-        if time.monotonic() > deadline:
-            raise IdPortenUnavailable("timed out waiting for another request's server token")
+    key = _row_key(scope)
+    with _remembered_lock:
+        remembered = _remembered.get(key)
+    if remembered and remembered[1] > timezone.now():
+        return remembered[0]
+    with _fetch_lock, transaction.atomic():
+        ServerToken.objects.get_or_create(scope=key)
+        row = ServerToken.objects.select_for_update().get(scope=key)
+        token = _valid(row)
+        if token is None or row.expires_at is None:
+            token, expires_in = _fetch(scope)
+            row.sealed = seal({"access_token": token})
+            row.expires_at = timezone.now() + datetime.timedelta(seconds=expires_in)
+            row.save(update_fields=["sealed", "expires_at"])
+        usable_until: datetime.datetime = row.expires_at - EXPIRY_MARGIN
+    with _remembered_lock:
+        _remembered[key] = (token, usable_until)
+    return token
+
+
+def _valid(row: ServerToken) -> str | None:
+    if row.sealed is None or row.expires_at is None:
+        return None
+    if row.expires_at - EXPIRY_MARGIN <= timezone.now():
+        return None
     try:
-        token = cache.get(key)  # fetched while we waited for the lock
-        if token:
-            return token
-        token, expires_in = _fetch(scope)
-        cache.set(key, token, max(1, expires_in - EXPIRY_MARGIN_SECONDS))
-        return token
-    finally:
-        cache.delete(lock)
+        token: str = unseal(row.sealed)["access_token"]
+    except SealBroken:
+        return None
+    return token
 
 
 def forget_server_token(*, scope: str) -> None:
-    """After a 401 from an API: the cached token is no good, fetch a new one next time."""
-    cache.delete(_cache_key(scope))
+    """After a 401 from an API: the stored token is no good, fetch a new one next time."""
+    key = _row_key(scope)
+    with _remembered_lock:
+        _remembered.pop(key, None)
+    ServerToken.objects.filter(scope=key).update(sealed=None, expires_at=None)

@@ -1,25 +1,38 @@
-"""The only module that reads or writes ID-porten's tokens and login claims in the session.
+"""The only module that reads or writes ID-porten's tokens and the login's claims.
 
-Tokens stay server-side: in the database-backed session, never in a cookie, a template or a
-log line. ID-porten access tokens live 120 seconds, so access_token() refreshes them shortly
-before they expire and stores the rotated refresh token it gets back.
+The claims live in the session (LOGIN_KEY). The tokens live in one database row per login
+(idporten.models.LoginTokens), encrypted (idporten/sealing.py); the session holds only the
+row's id, so the tokens never reach a cookie, a template or a log line, and no request that
+saves its session can ever write old tokens back.
+
+ID-porten access tokens live 120 seconds, so access_token() refreshes them shortly before they
+expire. Refresh tokens rotate, and ID-porten treats a replayed one as theft, so a refresh
+happens once however many requests and processes need it: under the row's lock
+(select_for_update), the first refreshes and the others, waiting on the lock, find the new
+tokens. A process-local lock in front of it keeps a process's own threads from queueing at the
+database (and serialises them on SQLite, which has no row locks).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime
 import logging
+import threading
 import time
 from dataclasses import dataclass
-from importlib import import_module
-from typing import Any, TypedDict
+from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from idporten.discovery import provider_metadata
-from idporten.http import IdPortenUnavailable, post_to_token_endpoint
+from idporten.http import post_to_token_endpoint
+from idporten.models import LoginTokens
+from idporten.sealing import SealBroken, seal, unseal
 from idporten.types import LevelOfAssurance, level_of
 
 logger = logging.getLogger(__name__)
@@ -27,23 +40,13 @@ logger = logging.getLogger(__name__)
 TOKENS_KEY = "idporten_tokens"
 LOGIN_KEY = "idporten_login"
 # Refresh this long before the access token expires, so it is still valid when it arrives.
-REFRESH_MARGIN_SECONDS = 30
-REFRESH_LOCK_SECONDS = 10
+REFRESH_MARGIN = datetime.timedelta(seconds=30)
+# ID-porten's access tokens, when a token response does not say.
+DEFAULT_ACCESS_SECONDS = 120
 
 
 class ReauthenticationRequired(Exception):
     """The tokens cannot be renewed; the user has to log in again."""
-
-
-class StoredTokens(TypedDict):
-    """The tokens as the session keeps them (TOKENS_KEY)."""
-
-    access_token: str
-    access_expires_at: float
-    refresh_token: str | None
-    id_token: str
-    # One more at each login and refresh: which of two copies is newer (keep_newer_tokens).
-    generation: int
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,18 @@ class LoginDetails:
         return self.amr[0] if self.amr else ""
 
 
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str | None
+    id_token: str
+
+
 def store_login(
     session: SessionBase, *, claims: dict[str, Any], token_response: dict[str, Any]
 ) -> None:
+    """At login: the claims into the session, the tokens into a new row (the login's earlier
+    row, if a step-up replaces it, goes)."""
     amr = claims.get("amr") or []
     login = LoginDetails(
         pid=claims.get("pid", ""),
@@ -79,33 +91,38 @@ def store_login(
         auth_time=claims.get("auth_time"),
         logged_in_at=time.time(),
     )
-    session[LOGIN_KEY] = dataclasses.asdict(login)
-    _store_tokens(
-        session,
-        token_response,
-        id_token=token_response["id_token"],
-        generation=_generation(session.get(TOKENS_KEY)) + 1,
+    tokens_forget(session)
+    now = timezone.now()
+    row = LoginTokens(
+        sid=login.sid or "",
+        ends_at=now + datetime.timedelta(seconds=settings.IDPORTEN_SESSION_MAX_SECONDS),
     )
+    _fill(row, token_response, id_token=token_response["id_token"], now=now)
+    row.save(force_insert=True)
+    session[LOGIN_KEY] = dataclasses.asdict(login)
+    session[TOKENS_KEY] = str(row.pk)
 
 
-def _store_tokens(
-    session: SessionBase, token_response: dict[str, Any], *, id_token: str, generation: int
+def _fill(
+    row: LoginTokens, token_response: dict[str, Any], *, id_token: str, now: datetime.datetime
 ) -> None:
     expires_in = token_response.get("expires_in")
-    lifetime = expires_in if isinstance(expires_in, int) and expires_in > 0 else 120
-    tokens: StoredTokens = {
-        "access_token": token_response["access_token"],
-        "access_expires_at": time.time() + lifetime,
-        "refresh_token": token_response.get("refresh_token"),
-        "id_token": id_token,
-        "generation": generation,
-    }
-    session[TOKENS_KEY] = tokens
-
-
-def _generation(tokens: StoredTokens | None) -> int:
-    # Sessions stored before generations were counted have none: the oldest.
-    return tokens.get("generation", 0) if tokens else 0
+    lifetime = expires_in if isinstance(expires_in, int) and expires_in > 0 else None
+    refresh_in = token_response.get("refresh_token_expires_in")
+    row.sealed = seal(
+        {
+            "access_token": token_response["access_token"],
+            "refresh_token": token_response.get("refresh_token"),
+            "id_token": id_token,
+        }
+    )
+    row.access_expires_at = now + datetime.timedelta(seconds=lifetime or DEFAULT_ACCESS_SECONDS)
+    # Sliding: each refresh gives the new refresh token a new lifetime (docs/idporten.md 8.4).
+    row.refresh_expires_at = (
+        now + datetime.timedelta(seconds=refresh_in)
+        if isinstance(refresh_in, int) and refresh_in > 0
+        else None
+    )
 
 
 def login_details(session: SessionBase) -> LoginDetails | None:
@@ -116,24 +133,55 @@ def login_details(session: SessionBase) -> LoginDetails | None:
     return LoginDetails(**{**stored, "amr": tuple(stored["amr"])})
 
 
+def _row(session: SessionBase) -> LoginTokens | None:
+    key = session.get(TOKENS_KEY)
+    if not isinstance(key, str):
+        return None  # no login, or a session stored before the token rows existed
+    try:
+        return LoginTokens.objects.filter(pk=key).first()
+    except ValueError:  # django's UUID field refuses a malformed id
+        return None
+
+
+def _tokens(row: LoginTokens) -> Tokens:
+    try:
+        return Tokens(**unseal(row.sealed))
+    except SealBroken as exc:
+        logger.warning("event=tokens_unreadable reason=key_not_configured")
+        raise ReauthenticationRequired("the tokens cannot be read") from exc
+
+
 def id_token_hint(session: SessionBase) -> str | None:
-    return (session.get(TOKENS_KEY) or {}).get("id_token")
+    row = _row(session)
+    if row is None:
+        return None
+    try:
+        return _tokens(row).id_token
+    except ReauthenticationRequired:
+        return None
 
 
-def keep_newer_tokens(session: SessionBase, *, stored: StoredTokens | None) -> None:
-    """Before a session is saved: when the store already holds newer tokens than the request
-    loaded (another request of the session refreshed them meanwhile), keep those, so that a
-    rotated refresh token is never written back."""
-    ours: StoredTokens | None = session.get(TOKENS_KEY)
-    if ours and _generation(stored) > _generation(ours):
-        session[TOKENS_KEY] = stored
+def tokens_forget(session: SessionBase) -> None:
+    """At logout: the tokens go with the login."""
+    key = session.pop(TOKENS_KEY, None)
+    if isinstance(key, str):
+        with contextlib.suppress(ValueError):  # a malformed id names no row
+            LoginTokens.objects.filter(pk=key).delete()
 
 
-def _fresh_copy(session: SessionBase) -> StoredTokens | None:
-    """The tokens as another request may just have saved them."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
-    tokens: StoredTokens | None = store.get(TOKENS_KEY)
-    return tokens
+def tokens_forget_for_sid(sid: str) -> int:
+    """Back- and front-channel logout: every login of ID-porten's session `sid`."""
+    deleted, _ = LoginTokens.objects.filter(sid=sid).delete() if sid else (0, {})
+    return deleted
+
+
+# For the threads of this process: a fixed set of locks, each token row always taken to the
+# same one, so the set never grows; two logins that share one wait for each other's refresh.
+_PROCESS_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+def _process_lock(key: str) -> threading.Lock:
+    return _PROCESS_LOCKS[hash(key) % len(_PROCESS_LOCKS)]
 
 
 def access_token(session: SessionBase, *, refused: str | None = None) -> str:
@@ -143,52 +191,44 @@ def access_token(session: SessionBase, *, refused: str | None = None) -> str:
     Raises ReauthenticationRequired when that is impossible, IdPortenUnavailable when
     ID-porten does not answer.
     """
-    tokens: StoredTokens | None = session.get(TOKENS_KEY)
-    if not tokens:
-        raise ReauthenticationRequired("no tokens in the session")
-    if _usable(tokens, refused):
-        return tokens["access_token"]
-
-    # Refresh tokens rotate, and ID-porten treats a replayed one as theft: two requests of
-    # the same session must not both refresh. The one that gets the lock refreshes; the
-    # other waits and then uses what the first one saved.
-    lock = f"idporten:refresh-lock:{session.session_key}"
-    deadline = time.monotonic() + REFRESH_LOCK_SECONDS
-    while not cache.add(lock, "1", REFRESH_LOCK_SECONDS):
-        if time.monotonic() > deadline:
-            raise IdPortenUnavailable("timed out waiting for another request's token refresh")
-        time.sleep(0.05)
-    try:
-        tokens = _fresh_copy(session) or tokens
-        if not _usable(tokens, refused):
-            tokens = _refresh(session, tokens)
-        else:
-            session[TOKENS_KEY] = tokens
-        return tokens["access_token"]
-    finally:
-        cache.delete(lock)
+    row = _row(session)
+    if row is None:
+        raise ReauthenticationRequired("no tokens for the session")
+    tokens = _tokens(row)
+    if _usable(row, tokens, refused):
+        return tokens.access_token
+    with _process_lock(str(row.pk)), transaction.atomic():
+        # Another request (of this process or another) may have refreshed while we waited.
+        locked = LoginTokens.objects.select_for_update().filter(pk=row.pk).first()
+        if locked is None:
+            raise ReauthenticationRequired("the login ended meanwhile")
+        tokens = _tokens(locked)
+        if not _usable(locked, tokens, refused):
+            tokens = _refresh(locked, tokens)
+        return tokens.access_token
 
 
-def _usable(tokens: StoredTokens, refused: str | None) -> bool:
-    not_expiring = tokens["access_expires_at"] - REFRESH_MARGIN_SECONDS > time.time()
-    return not_expiring and tokens["access_token"] != refused
+def _usable(row: LoginTokens, tokens: Tokens, refused: str | None) -> bool:
+    not_expiring = row.access_expires_at - REFRESH_MARGIN > timezone.now()
+    return not_expiring and tokens.access_token != refused
 
 
-def _refresh(session: SessionBase, tokens: StoredTokens) -> StoredTokens:
-    refresh_token = tokens.get("refresh_token")
-    if not refresh_token:
-        raise ReauthenticationRequired("no refresh token")
+def _refresh(row: LoginTokens, tokens: Tokens) -> Tokens:
+    """With the row locked: one refresh, and the rotated tokens stored before the lock goes."""
+    now = timezone.now()
+    if not tokens.refresh_token or (row.refresh_expires_at and row.refresh_expires_at <= now):
+        raise ReauthenticationRequired("no usable refresh token")
     status, body = post_to_token_endpoint(
         provider_metadata().token_endpoint,
-        {"grant_type": "refresh_token", "refresh_token": refresh_token},
+        {"grant_type": "refresh_token", "refresh_token": tokens.refresh_token},
         auth=(settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET),
     )
-    if status != 200 or "access_token" not in body:
+    if status != 200 or not isinstance(body.get("access_token"), str):
         # invalid_grant: expired, revoked or past the authorization's lifetime.
         logger.info("event=token_refresh_refused error=%s", body.get("error", "unknown"))
         raise ReauthenticationRequired("refresh refused")
-    _store_tokens(session, body, id_token=tokens["id_token"], generation=_generation(tokens) + 1)
-    # Saved at once, so a concurrent request of the same session reads the new tokens.
-    session.save()
-    refreshed: StoredTokens = session[TOKENS_KEY]
-    return refreshed
+    # A provider that does not rotate keeps the old refresh token valid.
+    body.setdefault("refresh_token", tokens.refresh_token)
+    _fill(row, body, id_token=tokens.id_token, now=now)
+    row.save(update_fields=["sealed", "access_expires_at", "refresh_expires_at", "updated_at"])
+    return _tokens(row)

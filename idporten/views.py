@@ -29,7 +29,7 @@ from idporten.failures import FailureKind, LoginFailure, login_failed
 from idporten.http import IdPortenUnavailable
 from idporten.redirects import safe_local_path
 from idporten.services import session_sid_forget, session_sid_record, sessions_end_for_sid
-from idporten.session import id_token_hint, login_details
+from idporten.session import id_token_hint, login_details, tokens_forget
 from idporten.types import Acr, LevelOfAssurance, level_of
 
 logger = logging.getLogger("idporten.login")
@@ -148,6 +148,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     """Ends the local session, then ID-porten's (RP-initiated logout, with a fresh state)."""
     hint = id_token_hint(request.session)
     session_sid_forget(session_key=request.session.session_key)
+    tokens_forget(request.session)
     auth.logout(request)
     try:
         end_session_endpoint = provider_metadata().end_session_endpoint

@@ -23,6 +23,7 @@ from common.env import (
     envsecret,
     envstr,
     envurl,
+    fernet_keys,
 )
 from common.logging import logging_config
 from idporten.environments import (
@@ -122,10 +123,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, never in a cookie: tokens are kept server-side. Like
-# ID-porten's own session: 30 minutes idle, 120 minutes at most. Django's database sessions,
-# made to keep the newest ID-porten tokens when two requests of a session overlap.
-SESSION_ENGINE = "idporten.session_store"
+# Sessions live in the database, never in a cookie. Like ID-porten's own session: 30 minutes
+# idle, 120 minutes at most. The tokens are not in the session but in a row of their own,
+# encrypted (idporten/session.py), with keys from TOKEN_ENCRYPTION_KEYS (newest first; derived
+# from SECRET_KEY when not set).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+TOKEN_ENCRYPTION_KEYS = fernet_keys("TOKEN_ENCRYPTION_KEYS")
 SESSION_COOKIE_AGE = 30 * 60
 IDPORTEN_SESSION_MAX_SECONDS = 120 * 60
 

@@ -13,6 +13,9 @@ from idporten.authlevel_api import UsedLevel
 from idporten.credentials import enterprise_credentials
 from tests.conftest import SERVER_CLIENT
 
+# The server token is kept in the database (idporten.server_token).
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     ("pid", "used"),

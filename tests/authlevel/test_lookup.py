@@ -14,6 +14,9 @@ from authlevel.selectors import authlevel_lookup
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 from idporten.server_token import ServerTokenUnavailable
 
+# The server token is kept in the database (idporten.server_token).
+pytestmark = pytest.mark.django_db
+
 PID = "15878510035"
 
 

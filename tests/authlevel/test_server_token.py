@@ -1,5 +1,6 @@
-"""The JWT grant's client side: the assertion, the cached token, one fetch under concurrency.
-The token endpoint is stubbed at requests.post here; test_authlevel_e2e.py uses the emulator."""
+"""The JWT grant's client side: the assertion, the stored token, one fetch under concurrency.
+The token endpoint is stubbed at the HTTP session here; test_authlevel_e2e.py uses the emulator.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from unittest import mock
 import jwt
 import pytest
 from cryptography import x509
-from django.core.cache import cache
 
+from idporten import server_token
 from idporten.discovery import ProviderMetadata
 from idporten.http import IdPortenUnavailable
+from idporten.models import ServerToken
 from idporten.server_token import (
     ServerTokenUnavailable,
     assertion_for,
@@ -22,6 +24,8 @@ from idporten.server_token import (
     server_access_token,
 )
 from tests.authlevel.credentials import make_keystore
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SCOPE = "global/idporten.authlevel.read"
 METADATA = ProviderMetadata(
@@ -42,10 +46,10 @@ def keystore(settings, tmp_path):
     settings.IDPORTEN_SERVER_CLIENT_ID = "agency-server-client"
     settings.IDPORTEN_KEYSTORE_PATH = str(path)
     settings.IDPORTEN_KEYSTORE_PASSWORD = "secret-pw"
-    cache.clear()
+    server_token._remembered.clear()
     with mock.patch("idporten.server_token.provider_metadata", return_value=METADATA):
         yield key
-    cache.clear()
+    server_token._remembered.clear()
 
 
 def answer(status: int, body: dict) -> mock.Mock:
@@ -82,6 +86,18 @@ def test_the_grant_is_posted_and_its_token_cached():
     assert sent.args[0] == METADATA.token_endpoint
     assert sent.kwargs["data"]["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
     assert sent.kwargs["timeout"]
+
+
+def test_another_process_uses_the_stored_token_without_a_grant_of_its_own():
+    with mock.patch(
+        "idporten.http.SESSION.post", return_value=answer(200, {"access_token": "the-token"})
+    ) as post:
+        assert server_access_token(scope=SCOPE) == "the-token"
+        server_token._remembered.clear()  # what a process that has not asked yet knows
+        assert server_access_token(scope=SCOPE) == "the-token"
+    post.assert_called_once()
+    (row,) = ServerToken.objects.all()
+    assert b"the-token" not in bytes(row.sealed)  # encrypted at rest
 
 
 def test_forgetting_the_token_fetches_a_new_one():

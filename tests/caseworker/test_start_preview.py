@@ -21,6 +21,7 @@ from tests.caseworker.support import (
     caseworker_client,
     session_login,
 )
+from tests.idporten.token_rows import tokens_of
 
 pytestmark = pytest.mark.django_db
 
@@ -209,4 +210,4 @@ def test_the_caseworkers_own_login_is_untouched_by_a_preview(client, authlevel_a
     client.post(reverse("caseworker:leave"))
 
     assert session_login(client) == before
-    assert client.session["idporten_tokens"]["access_token"] == "not-used"
+    assert tokens_of(client.session)["access_token"] == "not-used"

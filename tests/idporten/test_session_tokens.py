@@ -1,7 +1,9 @@
-"""The session's token store: refresh before expiry, rotation, and one refresh at a time."""
+"""The token store: one encrypted row per login, refreshed before expiry, rotated, and once
+however many requests ask at the same time."""
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from importlib import import_module
@@ -12,17 +14,22 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.test import RequestFactory
+from django.utils import timezone
 
 from idporten.discovery import ProviderMetadata
 from idporten.http import IdPortenUnavailable
+from idporten.models import LoginTokens
 from idporten.session import (
+    TOKENS_KEY,
     ReauthenticationRequired,
     access_token,
     id_token_hint,
     login_details,
     store_login,
+    tokens_forget,
 )
 from idporten.types import LevelOfAssurance
+from tests.idporten.token_rows import expire_access_token, row_of, tokens_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,7 +107,7 @@ def test_a_token_about_to_expire_is_refreshed_and_the_refresh_token_rotated():
     assert sent.kwargs["auth"] == (settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET)
     assert sent.kwargs["timeout"]
     # The rotated refresh token is what the next refresh will send.
-    assert request.session["idporten_tokens"]["refresh_token"] == "refresh-2"
+    assert tokens_of(request.session)["refresh_token"] == "refresh-2"
     assert id_token_hint(request.session) == "id-token"
 
 
@@ -133,6 +140,8 @@ def test_an_unreachable_op_during_refresh_is_reported_as_unavailable(post):
     request = logged_in_request(expires_in=10)
     with mock.patch("idporten.http.SESSION.post", **post), pytest.raises(IdPortenUnavailable):
         access_token(request.session)
+    # Nothing was lost: the same refresh token can be tried again.
+    assert tokens_of(request.session)["refresh_token"] == "refresh-1"
 
 
 def test_no_tokens_means_logging_in_again():
@@ -171,14 +180,13 @@ def test_two_requests_of_one_session_refresh_only_once():
     assert sorted(results) == ["access-2", "access-2"]
 
 
-def test_a_request_that_loaded_the_session_earlier_does_not_save_old_tokens_back():
-    """Request A loads the session; request B refreshes the tokens and saves; then A saves
-    (every request does: the idle timeout touches the session). The rotated refresh token must
-    not come back, or the next refresh would be a replay that ID-porten refuses."""
+def test_a_session_saved_after_another_request_refreshed_keeps_the_new_tokens():
+    """Request A loads the session; request B refreshes; then A saves its session (every
+    request may). The session holds only the row's id, so nothing old can come back."""
     refreshing = logged_in_request(expires_in=10)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     earlier = store(refreshing.session.session_key)
-    assert earlier["idporten_tokens"]["access_token"] == "access-1"  # loaded now
+    earlier.load()
 
     with mock.patch(
         "idporten.http.SESSION.post", return_value=token_answer(200, token_response(2))
@@ -187,21 +195,70 @@ def test_a_request_that_loaded_the_session_earlier_does_not_save_old_tokens_back
     earlier["last_seen"] = time.time()
     earlier.save()
 
-    saved = store(refreshing.session.session_key).load()["idporten_tokens"]
-    assert (saved["access_token"], saved["refresh_token"]) == ("access-2", "refresh-2")
-    assert earlier["last_seen"] == store(refreshing.session.session_key).load()["last_seen"]
+    assert tokens_of(store(refreshing.session.session_key))["refresh_token"] == "refresh-2"
 
 
-def test_a_request_that_refreshed_itself_saves_its_own_newer_tokens():
+def test_the_tokens_are_encrypted_at_rest_and_not_in_the_session():
+    request = logged_in_request()
+    raw = bytes(row_of(request.session).sealed)
+    for secret in (b"access-1", b"refresh-1", b"id-token"):
+        assert secret not in raw
+    assert set(request.session.keys()) == {"idporten_login", TOKENS_KEY}
+    assert "access-1" not in str(dict(request.session.items()))
+
+
+NEW_KEY = "8Vw7S2QpJ2yqv0fN1cS6c8fXcM0oQv1vQWb3kzj9N8U="
+OLD_KEY = "H9n2l0Zt4Yk3sW5cR7pX1mB8vQ6eD2fG0aJ4uI9oL3s="
+
+
+def test_a_key_rotation_keeps_the_logins_sealed_with_the_old_key(settings):
+    settings.TOKEN_ENCRYPTION_KEYS = (OLD_KEY,)
+    request = logged_in_request()
+    settings.TOKEN_ENCRYPTION_KEYS = (NEW_KEY, OLD_KEY)
+
+    assert access_token(request.session) == "access-1"
+
+    settings.TOKEN_ENCRYPTION_KEYS = (NEW_KEY,)  # the old key dropped: those logins end
+    with pytest.raises(ReauthenticationRequired):
+        access_token(request.session)
+
+
+def test_a_refresh_token_past_its_expiry_is_not_sent():
     request = logged_in_request(expires_in=10)
-    store = import_module(settings.SESSION_ENGINE).SessionStore
+    row = row_of(request.session)
+    row.refresh_expires_at = timezone.now() - datetime.timedelta(seconds=1)
+    row.save()
+    with (
+        mock.patch("idporten.http.SESSION.post") as post,
+        pytest.raises(ReauthenticationRequired),
+    ):
+        access_token(request.session)
+    post.assert_not_called()
 
+
+def test_the_refresh_tokens_expiry_slides_with_each_refresh():
+    request = logged_in_request(expires_in=10)
+    answer = token_answer(200, {**token_response(2), "refresh_token_expires_in": 3600})
+    with mock.patch("idporten.http.SESSION.post", return_value=answer):
+        access_token(request.session)
+    row = row_of(request.session)
+    assert row.refresh_expires_at is not None
+    assert 3500 < (row.refresh_expires_at - row.updated_at).total_seconds() <= 3600
+
+
+def test_logout_takes_the_tokens_with_it():
+    request = logged_in_request()
+    key = request.session[TOKENS_KEY]
+    tokens_forget(request.session)
+    assert not LoginTokens.objects.filter(pk=key).exists()
+    with pytest.raises(ReauthenticationRequired):
+        access_token(request.session)
+
+
+def test_an_expired_access_token_is_refreshed_through_the_row(settings):
+    request = logged_in_request()
+    expire_access_token(request.session)
     with mock.patch(
         "idporten.http.SESSION.post", return_value=token_answer(200, token_response(2))
     ):
-        access_token(request.session)
-    request.session.save()
-
-    assert store(request.session.session_key).load()["idporten_tokens"]["refresh_token"] == (
-        "refresh-2"
-    )
+        assert access_token(request.session) == "access-2"

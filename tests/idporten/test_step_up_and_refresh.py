@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from importlib import import_module
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,6 +12,7 @@ from django.test import RequestFactory
 
 from idporten.session import ReauthenticationRequired, access_token
 from tests.idporten.portal_flow import Portal
+from tests.idporten.token_rows import expire_access_token, tokens_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,16 +71,15 @@ def introspect(portal: Portal, token: str) -> dict:
 def test_an_access_token_near_expiry_is_refreshed_at_id_porten(portal: Portal):
     browser, _ = portal.login()
     request = session_of(browser)
-    old = dict(request.session["idporten_tokens"])
+    old = tokens_of(request.session)
     assert access_token(request.session) == old["access_token"]  # fresh: used as it is
 
-    request.session["idporten_tokens"] = {**old, "access_expires_at": time.time() + 5}
-    request.session.save()
+    expire_access_token(request.session, seconds_left=5)
     new_token = access_token(request.session)
 
     assert new_token != old["access_token"]
     assert introspect(portal, new_token)["active"] is True
-    stored = session_of(browser).session["idporten_tokens"]
+    stored = tokens_of(session_of(browser).session)
     assert stored["access_token"] == new_token
     assert stored["refresh_token"] != old["refresh_token"]  # rotated
 
@@ -89,9 +88,7 @@ def test_a_refresh_refused_by_id_porten_asks_for_a_new_login(portal: Portal):
     browser, _ = portal.login()
     request = session_of(browser)
     portal.emulator.shift_clock(7300)  # past the 7,200 s the authorization may live
-    tokens = request.session["idporten_tokens"]
-    request.session["idporten_tokens"] = {**tokens, "access_expires_at": time.time()}
-    request.session.save()
+    expire_access_token(request.session)
     with pytest.raises(ReauthenticationRequired):
         access_token(request.session)
 
@@ -101,9 +98,7 @@ def test_a_refused_refresh_sends_the_citizen_to_log_in_and_back_to_the_page(
 ):
     browser, _ = portal.login()
     request = session_of(browser)
-    tokens = request.session["idporten_tokens"]
-    request.session["idporten_tokens"] = {**tokens, "access_expires_at": time.time()}
-    request.session.save()
+    expire_access_token(request.session)
     portal.emulator.shift_clock(7300)  # the refresh token is past its lifetime at ID-porten
 
     response = browser.get(f"{portal.url}/med-token/", allow_redirects=False, timeout=10)

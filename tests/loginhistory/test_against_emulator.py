@@ -12,8 +12,8 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
-from idporten.session import TOKENS_KEY
 from tests.idporten.portal_flow import Portal
+from tests.idporten.token_rows import tokens_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +44,7 @@ def summary(page: requests.Response) -> str:
 
 def session_tokens(portal: Portal, browser: requests.Session) -> dict[str, Any]:
     key = browser.cookies[settings.SESSION_COOKIE_NAME]
-    return import_module(settings.SESSION_ENGINE).SessionStore(key)[TOKENS_KEY]
+    return tokens_of(import_module(settings.SESSION_ENGINE).SessionStore(key))
 
 
 def revoke(portal: Portal, token: str) -> None:

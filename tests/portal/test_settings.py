@@ -92,7 +92,7 @@ def test_production_cookies_are_secure_and_host_bound():
     assert name == "__Host-portal_session"
     assert (session_secure, csrf_secure, redirect) == ("True", "True", "True")
     assert int(hsts) >= 31536000
-    assert engine == "idporten.session_store"
+    assert engine == "django.contrib.sessions.backends.db"
 
 
 def test_debug_turns_off_secure_cookies_and_hsts_for_local_http():

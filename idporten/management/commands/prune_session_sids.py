@@ -1,7 +1,8 @@
-"""Forget which ID-porten session (`sid`) belonged to portal sessions that no longer exist.
+"""Forget what ended logins leave behind: which ID-porten session (`sid`) belonged to portal
+sessions that no longer exist, and the tokens of logins past their absolute end.
 
-Logout and front-channel logout remove their rows at once, but a session that simply expires
-leaves its row behind. Run this beside Django's `clearsessions`, e.g. daily.
+Logout and front- and back-channel logout remove both at once, but a session that simply
+expires leaves them behind. Run this beside Django's `clearsessions`, e.g. hourly or daily.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from idporten.models import SessionBySid
+from idporten.models import LoginTokens, SessionBySid
 
 
 class Command(BaseCommand):
@@ -23,11 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        now = timezone.now()
+        live = Session.objects.filter(expire_date__gt=now).values("session_key")
         stale = SessionBySid.objects.exclude(session_key__in=live)
+        ended_tokens = LoginTokens.objects.filter(ends_at__lte=now)
         with transaction.atomic():
-            count = stale.count()
+            count, tokens = stale.count(), ended_tokens.count()
             if not options["dry_run"]:
                 stale.delete()
+                ended_tokens.delete()
         verb = "Would delete" if options["dry_run"] else "Deleted"
         self.stdout.write(f"{verb} {count} sid rows of ended sessions.")
+        self.stdout.write(f"{verb} the tokens of {tokens} logins past their end.")
