@@ -100,8 +100,9 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
         userinfo = super().get_userinfo(access_token, id_token, payload)
         if not isinstance(userinfo, dict) or userinfo.get("sub") != payload["sub"]:
             raise LoginCheckFailed("userinfo_sub")
-        # Claims only the ID token carries (acr, amr, sid, auth_time) travel with userinfo.
-        return {**payload, **userinfo}
+        # The signed ID token's claims win (pid, acr, amr, sid, auth_time ...): userinfo,
+        # unsigned, may only add claims the ID token lacks.
+        return {**userinfo, **payload}
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))

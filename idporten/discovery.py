@@ -38,6 +38,9 @@ class ProviderMetadata:
     userinfo_endpoint: str
     jwks_uri: str
     end_session_endpoint: str | None
+    # RFC 9207: the provider says it sends `iss` with every authorization response, so a
+    # response without one is not from it (a mix-up attack) and is refused.
+    authorization_response_iss_parameter_supported: bool = False
 
 
 REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
@@ -82,6 +85,9 @@ def provider_metadata() -> ProviderMetadata:
         userinfo_endpoint=document["userinfo_endpoint"],
         jwks_uri=document["jwks_uri"],
         end_session_endpoint=document.get("end_session_endpoint"),
+        authorization_response_iss_parameter_supported=(
+            document.get("authorization_response_iss_parameter_supported") is True
+        ),
     )
 
 

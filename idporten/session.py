@@ -69,6 +69,9 @@ class LoginDetails:
         """The eID used, as ID-porten names it in amr (e.g. "BankID", "Minid-PIN")."""
         return self.amr[0] if self.amr else ""
 
+    def logged_in_within(self, seconds: float) -> bool:
+        return time.time() - self.logged_in_at < seconds
+
 
 @dataclass(frozen=True)
 class Tokens:

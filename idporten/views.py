@@ -91,9 +91,9 @@ class LoginView(OIDCAuthenticationRequestView):  # type: ignore[misc]  # the lib
 
 
 class CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # as above
-    """Finishes a login. Adds: the authorization response's `iss` must be our issuer, the
-    requested level is enforced, and every failure is a clear page instead of a 500 or a
-    silent redirect."""
+    """Finishes a login. Adds: the authorization response's `iss` must be our issuer (and be
+    there, when discovery says ID-porten sends it: RFC 9207 2.4), the requested level is
+    enforced, and every failure is a clear page instead of a 500 or a silent redirect."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         state = request.GET.get("state", "")
@@ -103,7 +103,17 @@ class CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # as 
             # Unknown or already used: the library would answer with a bare 400.
             return self.fail(kind=FailureKind.EXPIRED, check="state")
         error = request.GET.get("error")
-        if error or request.GET.get("iss", settings.IDPORTEN_ISSUER) != settings.IDPORTEN_ISSUER:
+        iss = request.GET.get("iss")
+        if iss is not None:
+            iss_wrong = iss != settings.IDPORTEN_ISSUER
+        else:  # wrong only where ID-porten promises to send it
+            try:
+                iss_wrong = provider_metadata().authorization_response_iss_parameter_supported
+            except IdPortenUnavailable:
+                return self.fail(kind=FailureKind.UNREACHABLE, check="discovery")
+            except IssuerMismatch:
+                return self.fail(kind=FailureKind.MISCONFIGURED, check="issuer_mismatch")
+        if error or iss_wrong:
             del states[state]  # a state is spent once ID-porten has answered it
             request.session.modified = True
             if request.user.is_authenticated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from caseworker.selectors import previews_of_citizen
 from idporten.decorators import login_required_at
 from idporten.eids import eid_product
 from idporten.loginhistory_api import HistoryNotOffered, HistoryUnavailable
-from idporten.session import login_details
+from idporten.session import LoginDetails, ReauthenticationRequired, login_details
 from idporten.types import LevelOfAssurance
 from loginhistory.chart import month_chart
 from loginhistory.exports import logins_as_csv, logins_as_json
@@ -26,7 +27,13 @@ from loginhistory.query import history_filtered, history_table, sorted_table
 from loginhistory.selectors import login_history_for_session, logins_per_eid, logins_per_month
 from loginhistory.services import login_history_forget
 
+logger = logging.getLogger(__name__)
+
 TEMPLATE = "loginhistory/overview.html"
+# A token refused this soon after a login is not cured by logging in again: ID-porten's single
+# sign-on would log the citizen straight back in, with a token refused the same way, and the
+# browser would loop. The page says the history cannot be shown now instead.
+FRESH_LOGIN_SECONDS = 60
 # Longer queries than this are not kept across a refresh: no filter needs that much.
 MAX_KEPT_QUERY = 2000
 
@@ -47,6 +54,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         except HistoryNotOffered:
             problem = "not_offered"
         except HistoryUnavailable:
+            problem = "unavailable"
+        except ReauthenticationRequired:
+            if not _refused_right_after_login(details):
+                raise  # the middleware sends the citizen to log in again
             problem = "unavailable"
         ctx: dict[str, object] = {
             "page": "overview",
@@ -89,10 +100,25 @@ def refresh(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("loginhistory:overview") + (f"?{kept}" if kept else ""))
 
 
+def _refused_right_after_login(details: LoginDetails | None) -> bool:
+    fresh = details is not None and details.logged_in_within(FRESH_LOGIN_SECONDS)
+    if fresh:
+        logger.error(
+            "event=loginhistory_token_refused_after_login seconds=%d: the API refuses the "
+            "tokens of a new login (client, scope or clock?); not sending the citizen to log in",
+            FRESH_LOGIN_SECONDS,
+        )
+    return fresh
+
+
 def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
     try:
         history = login_history_for_session(request.session)
-    except (HistoryNotOffered, HistoryUnavailable):
+    except (HistoryNotOffered, HistoryUnavailable, ReauthenticationRequired) as exc:
+        if isinstance(exc, ReauthenticationRequired) and not _refused_right_after_login(
+            login_details(request.session)
+        ):
+            raise
         return HttpResponse(
             _("Your login history cannot be fetched just now. Try again in a few minutes."),
             status=503,

@@ -4,6 +4,7 @@ reading the emulator's login-history API, with its faults."""
 from __future__ import annotations
 
 import re
+import time
 from importlib import import_module
 from typing import Any
 
@@ -12,6 +13,8 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from idporten.session import LOGIN_KEY
+from loginhistory.views import FRESH_LOGIN_SECONDS
 from tests.idporten.portal_flow import Portal
 from tests.idporten.token_rows import tokens_of
 
@@ -45,6 +48,14 @@ def summary(page: requests.Response) -> str:
 def session_tokens(portal: Portal, browser: requests.Session) -> dict[str, Any]:
     key = browser.cookies[settings.SESSION_COOKIE_NAME]
     return tokens_of(import_module(settings.SESSION_ENGINE).SessionStore(key))
+
+
+def login_aged(browser: requests.Session, *, seconds: float) -> None:
+    """As if the citizen had logged in `seconds` ago."""
+    key = browser.cookies[settings.SESSION_COOKIE_NAME]
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    session[LOGIN_KEY] = {**session[LOGIN_KEY], "logged_in_at": time.time() - seconds}
+    session.save()
 
 
 def revoke(portal: Portal, token: str) -> None:
@@ -200,12 +211,31 @@ class TestUpstreamErrors:
         browser, _ = portal.login(pid=CITIZEN, eid="BankID")
         tokens = session_tokens(portal, browser)
         revoke(portal, tokens["refresh_token"])  # revokes the whole grant
+        login_aged(browser, seconds=FRESH_LOGIN_SECONDS + 5)
         cache.clear()
 
         response = browser.get(f"{portal.url}/min-side/", allow_redirects=False, timeout=TIMEOUT)
 
         assert response.status_code == 302
         assert response.headers["Location"] == "/logg-inn/?next=%2Fmin-side%2F"
+
+    def test_tokens_refused_right_after_login_end_on_a_page_not_in_a_loop(
+        self, portal: Portal, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """ID-porten's single sign-on would log the citizen straight back in with tokens the
+        API refuses the same way: the browser would go round until it gave up."""
+        browser, _ = portal.login(pid=CITIZEN, eid="BankID")
+        revoke(portal, session_tokens(portal, browser)["refresh_token"])
+        cache.clear()
+
+        page = browser.get(f"{portal.url}/min-side/", allow_redirects=False, timeout=TIMEOUT)
+        retried = browser.get(f"{portal.url}/min-side/", timeout=TIMEOUT)
+
+        for response in (page, retried):
+            assert response.status_code == 200
+            assert "Vi fikk ikke hentet innloggingshistorikken din" in response.text
+        assert not retried.history  # no redirect at all
+        assert "event=loginhistory_token_refused_after_login" in caplog.text
 
 
 def test_the_own_endpoint_shows_only_this_agencys_services(portal: Portal, settings) -> None:
