@@ -8,13 +8,16 @@ The emulator's settings use the same helpers.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from common.nin import InvalidNationalIdentityNumber, parse_national_identity_number
 
+_N = TypeVar("_N", int, float)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -35,27 +38,24 @@ def envbool(name: str, default: bool) -> bool:
 
 
 def envint(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name, "").strip()
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
-    return value
+    return _envnumber(name, default, int, "a whole number", minimum)
 
 
 def envfloat(name: str, default: float, *, minimum: float = 0.0) -> float:
+    return _envnumber(name, default, float, "a number", minimum)
+
+
+def _envnumber(
+    name: str, default: _N, parse: Callable[[str], _N], kind: str, minimum: _N | None
+) -> _N:
     raw = os.environ.get(name, "").strip()
     if raw == "":
         return default
     try:
-        value = float(raw)
+        value = parse(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
-    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {kind}, not {raw!r}") from None
+    if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
     return value
 
