@@ -20,4 +20,7 @@ accesslog = "-"
 errorlog = "-"
 # Query strings can carry authorization codes; log the path only.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# Both logs masked and escaped: a %0a in a path or header never starts a line of its own, and
+# no national identity number is written out (portal/gunicorn_logging.py).
+logger_class = "portal.gunicorn_logging.PortalLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it reads request.user): Permissions-Policy on every response, and
+    # Cache-Control: private, no-store on every response to a logged-in user (portal/headers.py).
+    "portal.headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "idporten.middleware.IdPortenSessionMiddleware",
     # After the session, the user and messages: it reads the preview state of the logged-in
