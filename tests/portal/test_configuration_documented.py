@@ -8,7 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["portal/settings.py", "emulator/settings.py", "gunicorn.conf.py"]
 # envstr("NAME", ...), envsecret("NAME"), os.environ.get("NAME"), database_from_url("NAME", ...)
-READ = re.compile(r"""(?:env\w*|environ\.get|database_from_url)\(\s*"([A-Z][A-Z0-9_]+)""")
+READ = re.compile(
+    r"""(?:env\w*|environ\.get|database_from_url|fernet_keys)\(\s*"([A-Z][A-Z0-9_]+)"""
+)
 
 
 def variables_read() -> set[str]:
@@ -17,7 +19,8 @@ def variables_read() -> set[str]:
         names |= set(READ.findall((ROOT / source).read_text()))
     # envsecret("X") also reads X_FILE.
     for source in SOURCES:
-        for name in re.findall(r'envsecret\(\s*"([A-Z0-9_]+)"', (ROOT / source).read_text()):
+        text = (ROOT / source).read_text()
+        for name in re.findall(r'(?:envsecret|fernet_keys)\(\s*"([A-Z0-9_]+)"', text):
             names.add(f"{name}_FILE")
     return names
 
