@@ -3,6 +3,7 @@ can prove that it survives a slow, broken or lying ID-porten."""
 
 from __future__ import annotations
 
+import enum
 import functools
 import socket
 import time
@@ -20,13 +21,30 @@ class FaultDefinitionError(ValueError):
     pass
 
 
+class LogoutTokenFault(enum.StrEnum):
+    """Each makes one back-channel logout token wrong in exactly the way its name says. Queued
+    at the endsession endpoint; each token sent uses up one (emulator/backchannel.py)."""
+
+    BAD_SIGNATURE = "bad_signature"
+    WRONG_AUD = "wrong_aud"
+    NO_EVENTS = "no_events"
+    # The jti of the previous logout token sent to that client (sent twice when there is none).
+    REPLAYED_JTI = "replayed_jti"
+    NONCE = "nonce"
+    NO_SID = "no_sid"
+
+
+# Faults of what an endpoint sends elsewhere rather than of its own response.
+_SENT_FAULTS: dict[Endpoint, tuple[str, ...]] = {Endpoint.ENDSESSION: tuple(LogoutTokenFault)}
+
+
 def fault_add(*, endpoint: str, fault: str, count: int = 1, seconds: float = 0.0) -> Fault:
     try:
         known_endpoint = Endpoint(endpoint)
     except ValueError:
         names = ", ".join(Endpoint)
         raise FaultDefinitionError(f"unknown endpoint {endpoint!r}; one of {names}") from None
-    allowed = faults_allowed_at(known_endpoint)
+    allowed = (*faults_allowed_at(known_endpoint), *_SENT_FAULTS.get(known_endpoint, ()))
     if fault not in allowed:
         raise FaultDefinitionError(
             f"fault {fault!r} does not apply to {endpoint}; one of {', '.join(allowed)}"

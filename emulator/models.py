@@ -51,6 +51,9 @@ class Client(models.Model):
     post_logout_redirect_uris = models.JSONField(default=_empty_list, blank=True)
     frontchannel_logout_uri = models.CharField(max_length=500, blank=True)
     frontchannel_logout_session_required = models.BooleanField(default=False)
+    # Back-channel logout (docs/idporten.md 8.1): a logout token is POSTed here when the SSO
+    # session ends. ID-porten then sets backchannel_logout_session_required: sid is always sent.
+    backchannel_logout_uri = models.CharField(max_length=500, blank=True)
     orgno = models.CharField(max_length=9)
     organisation_name = models.CharField(max_length=200)
     service_name = models.CharField(max_length=200)  # the login log's "tjeneste"

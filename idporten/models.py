@@ -54,3 +54,15 @@ class ServerToken(models.Model):
 
     def __str__(self) -> str:
         return self.scope
+
+
+class UsedLogoutToken(models.Model):
+    """A back-channel logout token's jti already used, kept until the token would be refused
+    anyway (too old or expired), so that a replay is refused by every process alike: the
+    unique jti makes the second insert fail (idporten.services.logout_token_spend)."""
+
+    jti = models.CharField(max_length=255, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.jti

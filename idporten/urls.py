@@ -11,4 +11,5 @@ urlpatterns = [
     path("logg-ut/", views.logout, name="logout"),
     path("logget-ut/", views.logged_out, name="logged-out"),
     path("frontchannel-logout", views.frontchannel_logout, name="frontchannel-logout"),
+    path("backchannel-logout", views.backchannel_logout, name="backchannel-logout"),
 ]

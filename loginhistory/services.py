@@ -13,3 +13,10 @@ def login_history_forget(session: SessionBase) -> None:
     key = history_cache_key(session)
     if key:
         cache.delete(key)
+
+
+def login_history_forget_for_session_key(session_key: str) -> None:
+    """Drop the cached copy of a session that has already ended elsewhere (front- or
+    back-channel logout): only its key is left, and the cache key derives from nothing else.
+    The bare SessionBase is never loaded or saved."""
+    login_history_forget(SessionBase(session_key=session_key))

@@ -1,4 +1,5 @@
-"""RP-initiated logout, with front-channel logout of every SSO client (docs/idporten.md 3.7)."""
+"""RP-initiated logout, with front-channel logout of every SSO client (docs/idporten.md 3.7) and
+back-channel logout of those registered for it (docs/idporten.md 8.1)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from emulator.backchannel import backchannel_logouts_send
 from emulator.faults import fault_injectable
 from emulator.jose import verified_claims
 from emulator.models import Client, SsoSession
@@ -79,6 +81,9 @@ def endsession(request: HttpRequest) -> HttpResponse:
     if sso is None and hinted_sid:
         sso = SsoSession.objects.filter(sid=hinted_sid, ended_at__isnull=True).first()
     notified = sso_session_end(sso=sso) if sso is not None else []
+    if sso is not None:
+        # After the session has ended; each client's failure is logged, never ours to show.
+        backchannel_logouts_send(sso=sso, clients=notified)
     frames = [
         _frontchannel_url(notified_client, sso.sid)
         for notified_client in notified

@@ -65,6 +65,8 @@ def _metadata(issuer: str) -> dict[str, object]:
         "code_challenge_methods_supported": ["S256"],
         "frontchannel_logout_supported": True,
         "frontchannel_logout_session_supported": True,
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
         "authorization_response_iss_parameter_supported": True,
         "request_parameter_supported": False,
     }
