@@ -13,7 +13,10 @@ from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 import requests
+import urllib3
 from django.conf import settings
+
+from idporten.breaker import circuit_open, failure_record
 
 
 class IdPortenUnavailable(Exception):
@@ -32,23 +35,54 @@ def timeouts(read: float | None = None) -> tuple[float, float]:
     return (settings.IDPORTEN_CONNECT_TIMEOUT, read or settings.IDPORTEN_READ_TIMEOUT)
 
 
+# More than any answer of ID-porten's can hold (10,000 logins are about 2 MB): past it, the
+# client stops reading, rather than holding a worker and its memory on a runaway body.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
 def get(
     url: str, *, upstream: str, read_timeout: float | None = None, **kwargs: Any
 ) -> requests.Response:
     """A GET's response, whatever its status; no answer at all is IdPortenUnavailable, with
     the upstream's name and the kind of failure (never the URL's query) as its message."""
-    try:
-        return SESSION.get(url, timeout=timeouts(read_timeout), **kwargs)
-    except requests.RequestException as exc:
-        raise IdPortenUnavailable(f"{upstream}: {type(exc).__name__}") from exc
+    return _send("GET", url, upstream=upstream, timeout=timeouts(read_timeout), **kwargs)
 
 
 def post(url: str, *, upstream: str, **kwargs: Any) -> requests.Response:
     """As get(), for a POST."""
+    return _send("POST", url, upstream=upstream, timeout=timeouts(), **kwargs)
+
+
+def _send(method: str, url: str, *, upstream: str, **kwargs: Any) -> requests.Response:
+    """The request, unless the upstream's circuit is open (idporten/breaker.py); a failure
+    (no answer, a 5xx, a body past MAX_BODY_BYTES) counts toward opening it."""
+    if circuit_open(upstream):
+        raise IdPortenUnavailable(f"{upstream}: circuit open")
     try:
-        return SESSION.post(url, timeout=timeouts(), **kwargs)
-    except requests.RequestException as exc:
+        send = SESSION.get if method == "GET" else SESSION.post
+        response = send(url, stream=True, **kwargs)
+        _read_limited(response, upstream)
+    except (requests.RequestException, IdPortenUnavailable) as exc:
+        failure_record(upstream)
+        if isinstance(exc, IdPortenUnavailable):
+            raise
         raise IdPortenUnavailable(f"{upstream}: {type(exc).__name__}") from exc
+    if response.status_code >= 500:
+        failure_record(upstream)
+    return response
+
+
+def _read_limited(response: requests.Response, upstream: str) -> None:
+    """Reads the body into the response, as requests does without stream=True, but no more
+    than MAX_BODY_BYTES of it. (A response that holds its body already, as the test doubles
+    at this boundary do, is left as it is.)"""
+    if not isinstance(getattr(response, "raw", None), urllib3.BaseHTTPResponse):
+        return
+    with response:
+        body = response.raw.read(MAX_BODY_BYTES + 1, decode_content=True)
+    if len(body) > MAX_BODY_BYTES:
+        raise IdPortenUnavailable(f"{upstream}: body over {MAX_BODY_BYTES} bytes")
+    response._content = body
 
 
 def get_json(url: str, *, upstream: str) -> object:

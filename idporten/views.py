@@ -1,22 +1,26 @@
-"""Login, callback, logout and front-channel logout with ID-porten.
+"""Login, callback, logout, and front- and back-channel logout with ID-porten.
 
 The first two subclass mozilla-django-oidc's views; what they add is listed on each.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import auth
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import View
 from mozilla_django_oidc.views import (
@@ -24,11 +28,17 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from idporten.backchannel import LogoutCheck, LogoutRefused, logout_token_parse
 from idporten.discovery import IssuerMismatch, provider_metadata, provider_origins
 from idporten.failures import FailureKind, LoginFailure, login_failed
 from idporten.http import IdPortenUnavailable
 from idporten.redirects import safe_local_path
-from idporten.services import session_sid_forget, session_sid_record, sessions_end_for_sid
+from idporten.services import (
+    logout_token_spend,
+    session_sid_forget,
+    session_sid_record,
+    sessions_end_for_sid,
+)
 from idporten.session import id_token_hint, login_details, tokens_forget
 from idporten.types import Acr, LevelOfAssurance, level_of
 
@@ -169,14 +179,22 @@ def logout(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("idporten:logged-out"))
     state = secrets.token_urlsafe(32)
     request.session[LOGOUT_STATE_KEY] = state
-    query = urlencode(
-        {
-            "id_token_hint": hint,
-            "post_logout_redirect_uri": request.build_absolute_uri(reverse("idporten:logged-out")),
-            "state": state,
-        }
-    )
-    return HttpResponseRedirect(f"{end_session_endpoint}?{query}")
+    # A form posted to ID-porten (its end-session endpoint takes POST, docs/idporten.md 3.7),
+    # not a redirect: the ID token holds the national identity number, and in a GET URL it
+    # would stay in the browser's history and in access logs. Submitted at once by a script
+    # of our own; its button does it without JavaScript.
+    ctx = {
+        "page": "ending-session",
+        "end_session_endpoint": end_session_endpoint,
+        "id_token_hint": hint,
+        "post_logout_redirect_uri": request.build_absolute_uri(reverse("idporten:logged-out")),
+        "state": state,
+    }
+    response = render(request, "idporten/ending_session.html", ctx)
+    add_never_cache_headers(response)  # the page holds the ID token
+    # The user is logged out by now, so the policy would allow forms to the portal only.
+    response._csp_update = {"form-action": provider_origins()}  # type: ignore[attr-defined]
+    return response
 
 
 @never_cache
@@ -209,4 +227,69 @@ def frontchannel_logout(request: HttpRequest) -> HttpResponse:
         logger.info("event=frontchannel_logout sessions_ended=%d", ended)
         response = HttpResponse(status=200)
     response["Content-Security-Policy"] = f"frame-ancestors {' '.join(provider_origins())}"
+    return response
+
+
+def _backchannel_refused(check: LogoutCheck) -> JsonResponse:
+    # Never the token in the log: it is a bearer of the citizen's sid.
+    logger.warning("event=backchannel_logout_refused check=%s", check.value)
+    response = JsonResponse(
+        {"error": "invalid_request", "error_description": check.value}, status=400
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _backchannel_logout_token(request: HttpRequest) -> str:
+    if request.method != "POST":
+        raise LogoutRefused(LogoutCheck.METHOD)
+    if request.content_type != "application/x-www-form-urlencoded":
+        # An empty body has no type to speak of: it just lacks the token.
+        raise LogoutRefused(LogoutCheck.CONTENT_TYPE if request.body else LogoutCheck.LOGOUT_TOKEN)
+    tokens = request.POST.getlist("logout_token")
+    if len(tokens) != 1 or not tokens[0]:
+        raise LogoutRefused(LogoutCheck.LOGOUT_TOKEN)
+    return tokens[0]
+
+
+@csrf_exempt  # server to server: ID-porten has no cookie and no CSRF token; the JWT is the proof
+def backchannel_logout(request: HttpRequest) -> HttpResponse:
+    """OpenID Connect Back-Channel Logout 1.0: ID-porten POSTs a signed logout token when the
+    citizen's ID-porten session ends (docs/idporten.md 8.1). Every portal session of its sid
+    ends, tokens and cached history included. 200 with an empty body, also when no session was
+    left to end (idempotent); 400 with a JSON error for anything else, never a 5xx.
+
+    Where the failure is not the token's (the JWKS cannot be fetched, the database fails) the
+    answer is a 400 too: the spec's answer for "the logout failed" (section 2.8). ID-porten
+    tries once and counts every non-2xx alike, so a 503 would buy nothing, and a 5xx would
+    look to our own monitoring like a crash rather than an upstream outage.
+    """
+    try:
+        token = _backchannel_logout_token(request)
+        try:
+            jwks_uri = provider_metadata().jwks_uri
+            logout = logout_token_parse(
+                token,
+                issuer=settings.IDPORTEN_ISSUER,
+                client_id=settings.IDPORTEN_CLIENT_ID,
+                jwks_uri=jwks_uri,
+            )
+        except (IdPortenUnavailable, IssuerMismatch) as exc:
+            logger.warning("event=backchannel_logout_keys_unavailable reason=%s", exc)
+            raise LogoutRefused(LogoutCheck.KEYS_UNAVAILABLE) from None
+        keep_until = datetime.datetime.fromtimestamp(logout.replay_window_ends, tz=datetime.UTC)
+        with transaction.atomic():
+            # Spent only once every other check passed, and together with the logout: a
+            # failed logout does not leave its jti behind.
+            if not logout_token_spend(jti=logout.jti, keep_until=keep_until):
+                raise LogoutRefused(LogoutCheck.REPLAY)
+            ended = sessions_end_for_sid(sid=logout.sid)
+    except LogoutRefused as refused:
+        return _backchannel_refused(refused.check)
+    except Exception:  # whatever it is, never a 5xx: see the docstring
+        logger.exception("event=backchannel_logout_failed")
+        return _backchannel_refused(LogoutCheck.LOGOUT_FAILED)
+    logger.info("event=backchannel_logout sessions_ended=%d", ended)
+    response = HttpResponse(status=200)
+    response["Cache-Control"] = "no-store"
     return response

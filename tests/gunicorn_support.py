@@ -92,6 +92,7 @@ class GunicornPortal:
     process: subprocess.Popen[bytes]
     stdout_path: Path
     stderr_path: Path
+    database_url: str
 
     @property
     def url(self) -> str:
@@ -142,6 +143,17 @@ def _run_manage(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
 
 
+_collected: list[bool] = []
+
+
+def _static_files_collected(env: dict[str, str]) -> None:
+    """With DEBUG off the pages name hashed static files (var/staticfiles, as in production):
+    collected once per test run."""
+    if not _collected:
+        _run_manage(env, "collectstatic", "--noinput", "-v", "0")
+        _collected.append(True)
+
+
 def _wait_until_ready(server: GunicornPortal) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while True:
@@ -178,23 +190,46 @@ def gunicorn_portal(log_dir: Path | None = None, **environment: str) -> Iterator
     """The migrated portal under gunicorn, stopped (and its database dropped) on the way out.
     gunicorn's stdout and stderr go to files in log_dir (a temporary directory if none);
     keyword arguments add to or override the production-like environment."""
+    with gunicorn_portals(1, log_dir, **environment) as (server,):
+        yield server
+
+
+@contextmanager
+def gunicorn_portals(
+    count: int, log_dir: Path | None = None, **environment: str
+) -> Iterator[tuple[GunicornPortal, ...]]:
+    """`count` portals under gunicorn, each a process (a master and its workers) of its own on
+    a port of its own, sharing one migrated database, as several machines behind a load
+    balancer do."""
     with ExitStack() as stack:
         logs = log_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         database_url = stack.enter_context(fresh_postgres_database())
-        host, port = "127.0.0.1", free_loopback_port()
-        env = production_environment(database_url, f"{host}:{port}", **environment)
-        _run_manage(env, "migrate", "--noinput", "-v", "0")
-        stdout_path, stderr_path = logs / "gunicorn.stdout", logs / "gunicorn.stderr"
-        with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi"],
-                cwd=ROOT,
-                env=env,
-                stdout=stdout,
-                stderr=stderr,
-                start_new_session=True,
+        host = "127.0.0.1"
+        envs = [
+            production_environment(database_url, f"{host}:{port}", **environment)
+            for port in (free_loopback_port() for _ in range(count))
+        ]
+        _run_manage(envs[0], "migrate", "--noinput", "-v", "0")
+        _static_files_collected(envs[0])
+        servers = []
+        for number, env in enumerate(envs):
+            suffix = f".{number}" if count > 1 else ""
+            stdout_path = logs / f"gunicorn{suffix}.stdout"
+            stderr_path = logs / f"gunicorn{suffix}.stderr"
+            with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=stdout,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
+            stack.callback(_stop, process)
+            port = int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
+            servers.append(
+                GunicornPortal(host, port, process, stdout_path, stderr_path, database_url)
             )
-        stack.callback(_stop, process)
-        server = GunicornPortal(host, port, process, stdout_path, stderr_path)
-        _wait_until_ready(server)
-        yield server
+        for server in servers:
+            _wait_until_ready(server)
+        yield tuple(servers)

@@ -31,7 +31,7 @@ def document(issuer: str = ISSUER) -> dict:
 
 
 def answer(body: object) -> mock.Mock:
-    response = mock.Mock()
+    response = mock.Mock(status_code=200)
     response.raise_for_status.return_value = None
     response.json.return_value = body
     return response

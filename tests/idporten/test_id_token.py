@@ -36,6 +36,8 @@ KEY_B, JWK_B = make_key("b")
 
 
 class FakeResponse:
+    status_code = 200
+
     def __init__(self, body: dict) -> None:
         self.body = body
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,27 +25,44 @@ def meta_refresh_target(html: str) -> str:
     return unescape(re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html).group(1))
 
 
+def form_to_id_porten(html: str) -> tuple[str, dict[str, str]]:
+    """The form the logout page posts to ID-porten: (its action, its hidden fields)."""
+    action = unescape(re.search(r'<form method="post" action="([^"]+)"', html).group(1))
+    fields = {
+        name: unescape(value)
+        for name, value in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    }
+    return action, fields
+
+
 def logout(portal: Portal, browser, page):
-    """Press "Logg ut" on a portal page; returns ID-porten's logout page."""
+    """Press "Logg ut" on a portal page, then the form it shows (as its script does at once);
+    returns that page and ID-porten's logout page."""
     response = browser.post(
         f"{portal.url}/logg-ut/",
         data={"csrfmiddlewaretoken": csrf_token(page.text)},
         allow_redirects=False,
         timeout=10,
     )
-    assert response.status_code == 302
-    return response, browser.get(response.headers["Location"], timeout=10)
+    assert response.status_code == 200
+    action, fields = form_to_id_porten(response.text)
+    return response, browser.post(action, data=fields, timeout=10)
 
 
 def test_logout_ends_the_portal_session_and_id_portens(portal: Portal, caplog):
     browser, page = portal.login()
-    redirect, endsession = logout(portal, browser, page)
+    ending, endsession = logout(portal, browser, page)
 
-    sent = {k: v[0] for k, v in parse_qs(urlsplit(redirect.headers["Location"]).query).items()}
-    assert redirect.headers["Location"].startswith(f"{portal.emulator.url}/endsession?")
+    action, sent = form_to_id_porten(ending.text)
+    assert action == f"{portal.emulator.url}/endsession"
     assert sent["post_logout_redirect_uri"] == f"{portal.url}/logget-ut/"
     assert sent["id_token_hint"].count(".") == 2
     assert len(sent["state"]) >= 32
+    # No token in any address: the ID token holds the national identity number.
+    assert sent["id_token_hint"] not in ending.url and "id_token_hint" not in ending.url
+    assert "no-store" in ending.headers["Cache-Control"]
+    assert "form-action" in ending.headers["Content-Security-Policy"]
+    assert portal.emulator.url in ending.headers["Content-Security-Policy"]
 
     # The browser loads ID-porten's front-channel iframes, then follows the refresh back.
     assert endsession.status_code == 200

@@ -17,24 +17,32 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_SECRET = "x7Jk2mQp9vLr4Tz8Wc1Nf6Hb3Yd5Gs0Ae-prod-like-secret-for-the-deploy-check"
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    # Nothing from the test process's own environment that a deployment would not have:
-    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests and is itself a deploy warning.
-    # The test settings' own defaults (tests/settings.py) and CI's database are left out too.
-    leaks = {
-        "DEBUG",
-        "SECRET_KEY",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
-        "IDPORTEN_ENVIRONMENT",
-        "ADMIN_ENABLED",
-        "ADMIN_PIDS",
-        "DATABASE_URL",
-        "REDIS_URL",
-    }
-    clean = {k: v for k, v in os.environ.items() if k not in leaks}
+# Nothing from the test process's own environment that a deployment would not have:
+# DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests and is itself a deploy warning, and
+# the test settings' own defaults (tests/settings.py) and CI's database and Redis stay out too.
+LEAKS = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "IDPORTEN_ENVIRONMENT",
+    "ADMIN_ENABLED",
+    "ADMIN_PIDS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "SECURE_COOKIES",
+    "SECURE_SSL_REDIRECT",
+}
+
+
+def clean_environment(**env: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if k not in LEAKS}
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
-    clean.pop("SECURE_COOKIES", None)
-    clean.pop("SECURE_SSL_REDIRECT", None)
+    return clean
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = clean_environment(**env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -260,9 +268,7 @@ def test_an_admin_number_that_is_not_one_stops_start_up_naming_the_setting():
 
 def wsgi_start(**env: str) -> subprocess.CompletedProcess[str]:
     """What gunicorn does first: import portal.wsgi (without serving anything)."""
-    leaks = {"DEBUG", "SECRET_KEY", "IDPORTEN_ENVIRONMENT", "ADMIN_ENABLED", "ADMIN_PIDS"}
-    clean = {k: v for k, v in os.environ.items() if k not in leaks | {"DATABASE_URL"}}
-    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
+    clean = clean_environment(**env)
     return subprocess.run(
         [sys.executable, "-c", "import portal.wsgi"],
         cwd=ROOT,
