@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 from tests.emulator.support import Emulator
 from tests.gunicorn_support import GunicornPortal, gunicorn_portals
@@ -38,6 +40,15 @@ def redis_answers() -> bool:
         return False
 
 
+class _NewConnectionEachRequest(HTTPAdapter):
+    """To the balancer, every request on a connection of its own, and so a turn of its own;
+    to the emulator the browser keeps its connections, as browsers do."""
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        request.headers["Connection"] = "close"
+        return super().send(request, **kwargs)
+
+
 @dataclass
 class Balanced:
     """The portals behind the balancer, and the browser's way in."""
@@ -49,7 +60,7 @@ class Balanced:
 
     def browser(self) -> requests.Session:
         browser = requests.Session()
-        browser.headers["Connection"] = "close"  # every request a new connection: a new turn
+        browser.mount(self.portal.url, _NewConnectionEachRequest())
         return browser
 
     def expire_access_tokens(self, *, seconds_left: int = 5) -> None:
