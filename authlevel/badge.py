@@ -18,6 +18,10 @@ class BadgeKind(enum.StrEnum):
     SUBSTANTIAL = "substantial"
     NOT_REGISTERED = "not_registered"
     UNKNOWN = "unknown"
+    # Logged in without a national identity number (e-mail, or a foreign eID that ID-porten
+    # could not match to one, docs/idporten.md 8.3): the API is asked by that number, so
+    # there is nothing to ask it, and the badge says so.
+    NO_NATIONAL_ID = "no_national_id"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ def _cache_key(pid: str, from_date: date | None) -> str:
 
 
 def authlevel_lookup(*, pid: str, from_date: date | None = None) -> AuthlevelLookup:
-    """Cached for AUTHLEVEL_CACHE_SECONDS; an unknown answer is not cached."""
+    """Cached for AUTHLEVEL_CACHE_SECONDS; an unknown answer is not cached. An empty number is
+    never looked up: nobody has a level under it."""
+    if not pid:
+        return AuthlevelLookup(UsedLevel.UNKNOWN)
     key = _cache_key(pid, from_date)
     cached = cache.get(key)
     if cached is not None:
@@ -35,7 +38,8 @@ def authlevel_lookup(*, pid: str, from_date: date | None = None) -> AuthlevelLoo
 
 
 def citizen_badge(details: LoginDetails | None) -> Badge:
-    """The logged-in citizen's badge. A login at the high level right now needs no lookup.
+    """The logged-in citizen's badge. A login at the high level right now needs no lookup, and
+    a login without a national identity number gets none: the API is asked by that number.
 
     Takes the login's details, not the request: it runs beside the history's fetch in a
     worker thread (loginhistory.views), which must not touch the session or the database.
@@ -44,4 +48,6 @@ def citizen_badge(details: LoginDetails | None) -> Badge:
         return Badge(BadgeKind.UNKNOWN)
     if details.level is not None and details.level >= LevelOfAssurance.HIGH:
         return badge_for(lookup=AuthlevelLookup(UsedLevel.UNKNOWN), current_level=details.level)
+    if not details.pid:
+        return Badge(BadgeKind.NO_NATIONAL_ID)
     return badge_for(lookup=authlevel_lookup(pid=details.pid), current_level=details.level)

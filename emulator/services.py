@@ -45,6 +45,7 @@ CLIENT_FIELDS = (
     "post_logout_redirect_uris",
     "frontchannel_logout_uri",
     "frontchannel_logout_session_required",
+    "backchannel_logout_uri",
     "orgno",
     "organisation_name",
     "service_name",
@@ -280,16 +281,17 @@ def code_redeem(*, client: Client, code: str, redirect_uri: str, code_verifier: 
         return stored.grant
 
 
-def refresh_token_issue(*, grant: Grant) -> str:
+def refresh_token_issue(*, grant: Grant) -> tuple[str, int]:
+    """A new refresh token and the whole seconds until it expires: the token response's
+    refresh_token_expires_in (docs/idporten.md 8.4). Each refresh issues a new one with the
+    full lifetime again, so the expiry slides with use, up to the authorization's end."""
     token = secrets.token_urlsafe(32)
-    inactivity_end = now() + datetime.timedelta(seconds=grant.client.refresh_token_lifetime)
-    RefreshToken.objects.create(
-        token_hash=token_hash(token),
-        grant=grant,
-        # Inactivity limit, bounded by the authorization's lifetime (docs/idporten.md 3.6).
-        expires_at=min(inactivity_end, grant.expires_at),
-    )
-    return token
+    moment = now()
+    inactivity_end = moment + datetime.timedelta(seconds=grant.client.refresh_token_lifetime)
+    # Inactivity limit, bounded by the authorization's lifetime (docs/idporten.md 3.6).
+    expires_at = min(inactivity_end, grant.expires_at)
+    RefreshToken.objects.create(token_hash=token_hash(token), grant=grant, expires_at=expires_at)
+    return token, max(0, int((expires_at - moment).total_seconds()))
 
 
 @_revoking_replays

@@ -15,6 +15,7 @@ from emulator.clock import epoch, now
 from emulator.jose import b64url, hs256_signature, rs256_jws, signing_input
 from emulator.keys import private_key, signing_key_current
 from emulator.models import Grant
+from emulator.personas import PersonaWithoutPid, persona_without_pid
 from emulator.services import access_token_record
 from emulator.types import IdTokenFault, Level, acr_name
 
@@ -24,9 +25,15 @@ ACR_UNKNOWN = "idporten-loa-unknown"
 
 
 def pairwise_sub(*, client_id: str, pid: str) -> str:
-    """43 characters of base64url, stable per citizen and client, like the new platform's."""
+    """43 characters of base64url, stable per citizen and client, like the new platform's.
+
+    `pid` is what the records hold: a national identity number, or the key of a persona
+    without one, whose own identifier (e-mail address, eIDAS PersonIdentifier) the sub is
+    made from instead, as ID-porten makes it (docs.digdir.no "oidc_func_emaillogin")."""
+    person = persona_without_pid(pid)
+    subject = person.subject if person is not None else pid
     digest = hmac.new(
-        settings.SECRET_KEY.encode("utf-8"), f"{client_id}\n{pid}".encode(), hashlib.sha256
+        settings.SECRET_KEY.encode("utf-8"), f"{client_id}\n{subject}".encode(), hashlib.sha256
     ).digest()
     return b64url(digest)
 
@@ -36,13 +43,39 @@ def _jti() -> str:
 
 
 def _citizen_claims(grant: Grant) -> dict[str, Any]:
-    """Who logged in, as both tokens name them: sub (pairwise per client), pid and acr."""
-    return {
+    """Who logged in, as both tokens name them: sub (pairwise per client), pid and acr. A
+    login without a national identity number has no `pid` claim at all (docs/idporten.md
+    8.3), not an empty one."""
+    claims: dict[str, Any] = {
         "sub": pairwise_sub(client_id=grant.client.client_id, pid=grant.pid),
-        "pid": grant.pid,
         # Only a server grant has no level, and it has no citizen either.
-        "acr": acr_name(Level(cast(int, grant.level)), old_vocabulary=grant.old_acr_vocabulary),
+        "acr": acr_name(
+            Level(cast(int, grant.level)), old_vocabulary=grant.old_acr_vocabulary, amr=grant.amr
+        ),
     }
+    if persona_without_pid(grant.pid) is None:
+        claims["pid"] = grant.pid
+    return claims
+
+
+def _person_claims(person: PersonaWithoutPid, grant: Grant) -> dict[str, Any]:
+    """The ID token's claims of a person without a pid. E-mail login: `email`
+    (docs.digdir.no "oidc_func_emaillogin"). A foreign eID: `eidas-identitymatch` NOT_FOUND,
+    which says why there is no pid, and with the `eidas` scope the four mandatory eIDAS
+    attributes (docs.digdir.no "oidc_func_eidas")."""
+    if person.is_email:
+        return {"email": person.subject}
+    claims: dict[str, Any] = {"eidas-identitymatch": "NOT_FOUND"}
+    if "eidas" in grant.scope.split():
+        claims.update(
+            {
+                "eidas-personidentifier": person.subject,
+                "eidas-firstname": person.first_name,
+                "eidas-familyname": person.family_name,
+                "eidas-dateofbirth": person.date_of_birth,
+            }
+        )
+    return claims
 
 
 def access_token_issue(*, grant: Grant, client_amr: str) -> tuple[str, int]:
@@ -50,6 +83,7 @@ def access_token_issue(*, grant: Grant, client_amr: str) -> tuple[str, int]:
 
     A server grant (the JWT grant) has no citizen, so its token has no sub, pid or acr: the
     APIs tell a server token from a user-bound one by the missing pid (docs/idporten.md 3.5).
+    A login without a national identity number has sub and acr, and no pid either.
     """
     client = grant.client
     issued = now()
@@ -87,6 +121,9 @@ def id_token_claims(*, grant: Grant) -> dict[str, Any]:
         "jti": _jti(),
         "locale": grant.locale,
     }
+    person = persona_without_pid(grant.pid)
+    if person is not None:
+        claims.update(_person_claims(person, grant))
     if grant.nonce:
         claims["nonce"] = grant.nonce
     if client.frontchannel_logout_session_required and grant.sso_session is not None:

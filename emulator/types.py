@@ -13,18 +13,32 @@ from dataclasses import dataclass
 class Level(enum.IntEnum):
     """The old numeric levels; the new acr names map onto them one to one."""
 
+    # selfregistered-email: "no standardized level of assurance" (docs/idporten.md 8.2), below
+    # every level a client can otherwise ask for.
+    SELF_REGISTERED = 1
     LOW = 2
     SUBSTANTIAL = 3
     HIGH = 4
 
 
-# New platform names (the default) and old platform names (Level3/Level4), by level.
+EMAIL_ACR = "selfregistered-email"
+# New platform names (the default) and old platform names (Level3/Level4), by level. The old
+# platform had no e-mail login: its acr keeps the one name it has.
 NEW_ACR = {
+    Level.SELF_REGISTERED: EMAIL_ACR,
     Level.LOW: "idporten-loa-low",
     Level.SUBSTANTIAL: "idporten-loa-substantial",
     Level.HIGH: "idporten-loa-high",
 }
-OLD_ACR = {Level.LOW: "Level2", Level.SUBSTANTIAL: "Level3", Level.HIGH: "Level4"}
+OLD_ACR = {
+    Level.SELF_REGISTERED: EMAIL_ACR,
+    Level.LOW: "Level2",
+    Level.SUBSTANTIAL: "Level3",
+    Level.HIGH: "Level4",
+}
+# A foreign eID's acr on the new platform (docs/idporten.md 8.2); the old one mapped eIDAS
+# substantial and high to Level3 and Level4.
+EIDAS_ACR = {Level.SUBSTANTIAL: "eidas-loa-substantial", Level.HIGH: "eidas-loa-high"}
 # idporten-loa-low and Level2 are not offered: no eID gives the low level (docs/idporten.md 3.2).
 REQUESTABLE_ACR = {
     "idporten-loa-substantial": Level.SUBSTANTIAL,
@@ -32,9 +46,14 @@ REQUESTABLE_ACR = {
     "Level3": Level.SUBSTANTIAL,
     "Level4": Level.HIGH,
 }
+# In acr_values, selfregistered-email lets the citizen log in with e-mail; alone, it asks for
+# nothing else (docs/idporten.md 8.3). Not in REQUESTABLE_ACR, which discovery lists.
+EMAIL_LOGIN_ACR = {EMAIL_ACR: Level.SELF_REGISTERED}
 
 
-def acr_name(level: Level, *, old_vocabulary: bool) -> str:
+def acr_name(level: Level, *, old_vocabulary: bool, amr: str = "") -> str:
+    if amr == EIDAS.amr and not old_vocabulary and level in EIDAS_ACR:
+        return EIDAS_ACR[level]
     return (OLD_ACR if old_vocabulary else NEW_ACR)[level]
 
 
@@ -44,11 +63,24 @@ class Eid:
 
     choice: str  # the `eid` form value
     log_name: str  # the login log's "eid" (docs/idporten.md section 5)
-    amr: str  # the ID token's amr entry (docs/idporten.md section 3.4)
-    level: Level | None  # None: TestID, where the tester picks the level
+    amr: str  # the ID token's amr entry (docs/idporten.md sections 3.4 and 8.2)
+    level: Level | None  # None: TestID and eIDAS, where the tester picks the level
+    # False: the login carries no national identity number, and its person is one of the
+    # personas without one (emulator/personas.py), not the form's `pid`.
+    national: bool = True
 
 
 TESTID = Eid("TestID", "TestID", "TestID", None)
+# The two logins without a pid (docs/idporten.md 8.3). The login log's names for them are not
+# documented; the emulator logs them by their amr.
+EMAIL = Eid(
+    "Selfregistered-email",
+    "Selfregistered-email",
+    "Selfregistered-email",
+    Level.SELF_REGISTERED,
+    national=False,
+)
+EIDAS = Eid("eIDAS", "eIDAS", "eIDAS", None, national=False)
 EIDS: tuple[Eid, ...] = (
     TESTID,
     Eid("MinID", "MinID PIN", "Minid-PIN", Level.SUBSTANTIAL),
@@ -56,6 +88,8 @@ EIDS: tuple[Eid, ...] = (
     Eid("BankID mobil", "BankID mobil", "BankID Mobil", Level.HIGH),
     Eid("Buypass", "BuyPass", "Buypass", Level.HIGH),
     Eid("Commfides", "Commfides", "Commfides", Level.HIGH),
+    EMAIL,
+    EIDAS,
 )
 EIDS_BY_CHOICE = {eid.choice: eid for eid in EIDS}
 # The login log's name for a login that reused an SSO session without a new authentication.

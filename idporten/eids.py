@@ -1,6 +1,10 @@
 """The eIDs ID-porten names: in `amr` at login ("Minid-PIN", "BankID Mobil") and in the login
 log's `eid` ("MinID PIN", "BankID mobil", "BuyPass"). One table serves both spellings: what
-the citizen calls the product, its level, and whom to contact about it."""
+the citizen calls the product, its level, and whom to contact about it.
+
+Every amr value ID-porten documents today is here (docs/idporten.md 8.2): Minid-PIN, -OTC,
+-APP, -TOTP and -WEBAUTHN, BankID, BankID Mobil, Buypass, Commfides, eIDAS, TestID and
+Selfregistered-email."""
 
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ class EidProduct:
     name: str
     # None when the name alone does not tell: TestID (the tester picks), eIDAS (the notified
     # level of the foreign eID), the passport variants (unconfirmed, docs/idporten.md section 5),
-    # and Federated (a single sign-on, no new authentication).
+    # and Federated (a single sign-on, no new authentication). E-mail login is below every
+    # level: LevelOfAssurance.SELF_REGISTERED.
     level: LevelOfAssurance | None
     issuer: Issuer
 
@@ -53,6 +58,11 @@ _PRODUCTS: dict[str, EidProduct] = {
     "commfides": EidProduct("Commfides", LevelOfAssurance.HIGH, Issuer.COMMFIDES),
     "testid": EidProduct("TestID", None, Issuer.OTHER),
     "eidas": EidProduct("eIDAS", None, Issuer.OTHER),
+    # The e-mail login of citizens without a Norwegian national identity number
+    # (docs/idporten.md 8.3); the login log's name for it is not documented.
+    "selfregistered email": EidProduct(
+        "Selfregistered-email", LevelOfAssurance.SELF_REGISTERED, Issuer.OTHER
+    ),
     FEDERATED: EidProduct("Federated", None, Issuer.OTHER),
 }
 

@@ -87,9 +87,15 @@ class LoginView(OIDCAuthenticationRequestView):  # type: ignore[misc]  # the lib
                 request,
                 login_failed(request, kind=FailureKind.MISCONFIGURED, check="issuer_mismatch"),
             )
-        self.acr_values = (
-            Acr.HIGH if request.GET.get("level") == "high" else settings.IDPORTEN_ACR_VALUES
-        )
+        # ?level=high steps up; ?login=email asks for e-mail login alone, which ID-porten
+        # then offers directly (docs/idporten.md 8.3); otherwise the configured level.
+        self.acr_values: str
+        if request.GET.get("level") == "high":
+            self.acr_values = Acr.HIGH
+        elif request.GET.get("login") == "email":
+            self.acr_values = Acr.SELF_REGISTERED_EMAIL
+        else:
+            self.acr_values = settings.IDPORTEN_ACR_VALUES
         response: HttpResponse = super().get(request)
         state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
         request.session["oidc_states"][state]["acr_values"] = str(self.acr_values)

@@ -46,6 +46,8 @@ def level_tag(eid: str) -> SafeString:
         return format_html(TAG, "success", _("level 4, high"))
     if level is LevelOfAssurance.SUBSTANTIAL:
         return format_html(TAG, "info", _("level 3, substantial"))
+    if level is LevelOfAssurance.SELF_REGISTERED:
+        return format_html(TAG, "neutral", _("e-mail, no security level"))
     return format_html(TAG, "neutral", _("level not known"))
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -37,12 +39,56 @@ FRESH_LOGIN_SECONDS = 60
 # Longer queries than this are not kept across a refresh: no filter needs that much.
 MAX_KEPT_QUERY = 2000
 
+View = Callable[..., HttpResponse]
+
+
+def citizen_page(view: View) -> View:
+    """The citizen's pages. A login with a national identity number needs the substantial
+    level: the history is personal data kept under that number. A login without one (e-mail,
+    or a foreign eID, docs/idporten.md 8.3) is let in at whatever level ID-porten gave it,
+    e-mail's none included: for it the pages show no more than how the citizen is logged in
+    now, and look nothing up."""
+    at_substantial = login_required_at(LevelOfAssurance.SUBSTANTIAL)(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        details = login_details(request.session) if request.user.is_authenticated else None
+        if details is not None and not details.pid and details.level is not None:
+            return view(request, *args, **kwargs)
+        return at_substantial(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _without_national_id(request: HttpRequest, details: LoginDetails) -> HttpResponse:
+    """The page of a login without a national identity number: how the citizen is logged in,
+    and plainly what cannot be shown. Neither API is called.
+
+    The authlevel API is asked by number. The login-history API takes the citizen's own token,
+    not a number, but it serves only the old platform's log (docs/idporten.md 8.6), which had
+    neither e-mail login nor eidas-loa-*; whether it answers a token without `pid` at all is
+    undocumented (section 2), and the emulator refuses one with 403. Calling it would at best
+    fetch an empty list and at worst log a false alarm (a 403 reads as a missing scope)."""
+    ctx: dict[str, object] = {
+        "page": "overview",
+        "eid": eid_product(details.eid),
+        "level": details.level,
+        "badge": citizen_badge(details),
+        "without_national_id": True,
+        "email_login": details.level is LevelOfAssurance.SELF_REGISTERED,
+        # "Oppslag på deg" is matched on the login's pid: without one, there are none.
+        "lookups": [],
+    }
+    return render(request, TEMPLATE, ctx)
+
 
 @never_cache
 @require_GET
-@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+@citizen_page
 def overview(request: HttpRequest) -> HttpResponse:
     details = login_details(request.session)
+    if details is not None and not details.pid:
+        return _without_national_id(request, details)
     # The badge's lookup runs beside the history's fetch: the page waits for the slower of
     # the two, not for both in turn. The worker gets the login's details, not the request, so
     # it reads neither the session nor the database: only the cache and ID-porten.
@@ -91,7 +137,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+@citizen_page
 def refresh(request: HttpRequest) -> HttpResponse:
     """ "Oppdater": drop the cached copy and show the page again, with the same filter."""
     login_history_forget(request.session)
@@ -112,6 +158,16 @@ def _refused_right_after_login(details: LoginDetails | None) -> bool:
 
 
 def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
+    details = login_details(request.session)
+    if details is not None and not details.pid:
+        return HttpResponse(
+            _(
+                "There is no login history to download: you logged in without a Norwegian "
+                "national identity number, and ID-porten keeps the history by that number."
+            ),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
     try:
         history = login_history_for_session(request.session)
     except (HistoryNotOffered, HistoryUnavailable, ReauthenticationRequired) as exc:
@@ -146,13 +202,13 @@ def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+@citizen_page
 def export_csv(request: HttpRequest) -> HttpResponse:
     return _export(request, extension="csv")
 
 
 @never_cache
 @require_GET
-@login_required_at(LevelOfAssurance.SUBSTANTIAL)
+@citizen_page
 def export_json(request: HttpRequest) -> HttpResponse:
     return _export(request, extension="json")

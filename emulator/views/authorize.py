@@ -2,7 +2,9 @@
 
 The authorization request is validated once, stored as a PendingAuthorization, and the browser
 is sent to /login/<key>, as the real ID-porten sends it on to its login pages. Scripts can then
-post `pid` and `eid` to that URL without parsing any HTML.
+post `pid` and `eid` to that URL without parsing any HTML, or skip the page altogether with the
+headless TestID login of ID-porten's test environments, `login_hint=testid:<pid>_<acr>`
+(docs/idporten.md 8.5).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -17,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.forms import national_identity_number_from
 from emulator.faults import fault_injectable, fault_take
 from emulator.forms import LEVEL_NAMES, TestIdLoginForm, level_description
 from emulator.models import Client, PendingAuthorization, SsoSession
 from emulator.oauth import with_query
-from emulator.personas import PERSONAS
+from emulator.personas import PERSONAS, PERSONAS_WITHOUT_PID, persona_without_pid
 from emulator.pkce import pkce_challenge_is_well_formed
 from emulator.selectors import client_get, pending_authorization_get, sso_session_active
 from emulator.services import (
@@ -32,9 +36,11 @@ from emulator.services import (
 from emulator.tokens import WRONG_ISSUER
 from emulator.types import (
     EIDS,
+    EMAIL_LOGIN_ACR,
     FEDERATED,
     OLD_ACR,
     REQUESTABLE_ACR,
+    TESTID,
     UI_LOCALES,
     AuthorizeFault,
     Endpoint,
@@ -85,16 +91,58 @@ def error_page(request: HttpRequest, message: str, *, status: int = 400) -> Http
     )
 
 
+ACR_LEVELS = {**REQUESTABLE_ACR, **EMAIL_LOGIN_ACR}
+TESTID_HINT = "testid:"
+
+
 def _requested_level(acr_values: str) -> tuple[Level, bool]:
-    """The lowest requested level (any of them satisfies the client) and the vocabulary."""
+    """The lowest requested level (any of them satisfies the client) and the vocabulary.
+    selfregistered-email is the lowest of all: with it, an e-mail login satisfies the client."""
     names = acr_values.split()
-    unknown = [name for name in names if name not in REQUESTABLE_ACR]
+    unknown = [name for name in names if name not in ACR_LEVELS]
     if unknown:
         raise AuthorizationError("invalid_request", f"Unsupported acr_values: {' '.join(unknown)}")
     if not names:
         return Level.SUBSTANTIAL, False
-    old_vocabulary = any(name in OLD_ACR.values() for name in names)
-    return min(REQUESTABLE_ACR[name] for name in names), old_vocabulary
+    old_vocabulary = any(name in OLD_ACR.values() for name in names if name in REQUESTABLE_ACR)
+    return min(ACR_LEVELS[name] for name in names), old_vocabulary
+
+
+def _headless_testid(login_hint: str) -> tuple[str, Level] | None:
+    """The synthetic person and level of `login_hint=testid:<pid>_<acr>` (docs/idporten.md
+    8.5), or None for any other hint (such as eIDAS's `eidas:true`), which changes nothing.
+
+    As in ID-porten's test environments: only synthetic numbers (Tenor's, month + 80,
+    docs/idporten.md 6.4), and an acr a TestID login can give (substantial or high, old or
+    new name). Anything else is the client's invalid_request.
+    """
+    if not login_hint.startswith(TESTID_HINT):
+        return None
+    pid, separator, acr = login_hint.removeprefix(TESTID_HINT).partition("_")
+    if not separator or not pid or not acr:
+        raise AuthorizationError(
+            "invalid_request",
+            "login_hint must be testid:<pid>_<acr>, such as testid:<11 digits>_idporten-loa-high.",
+        )
+    try:
+        number = national_identity_number_from(pid)
+    except ValidationError:
+        raise AuthorizationError(
+            "invalid_request", "The login_hint's pid is not a valid national identity number."
+        ) from None
+    if not number.synthetic:
+        raise AuthorizationError(
+            "invalid_request",
+            "The login_hint's pid must be a synthetic test number (Tenor: month + 80).",
+        )
+    level = REQUESTABLE_ACR.get(acr)
+    if level is None:
+        raise AuthorizationError(
+            "invalid_request",
+            f"Unsupported acr in login_hint: {acr} (idporten-loa-substantial, idporten-loa-high,"
+            " Level3 or Level4).",
+        )
+    return number.value, level
 
 
 def _locale(ui_locales: str) -> str:
@@ -153,9 +201,17 @@ def authorize(request: HttpRequest) -> HttpResponse:
         return error_page(request, _("The redirect_uri is not registered for this client."))
     state = params.get("state", "")
     try:
+        headless = _headless_testid(params.get("login_hint", ""))
         pending = _validated_pending(params, client)
+        if headless is not None and headless[1] < pending.level:
+            pending.delete()
+            raise AuthorizationError(
+                "invalid_request", "The login_hint's acr is below the requested acr_values."
+            )
     except AuthorizationError as error:
         return _error_redirect(redirect_uri, state, error)
+    if headless is not None:
+        return _headless_login(request, pending, pid=headless[0], level=headless[1])
 
     # Read as validated: a space-separated set, so "none none" is prompt=none too.
     prompts = set(params.get("prompt", "").split())
@@ -173,6 +229,19 @@ def authorize(request: HttpRequest) -> HttpResponse:
         code = authorization_complete(pending=pending, sso=cast(SsoSession, sso), eid=FEDERATED)
         return _code_redirect(pending, code)
     return redirect("testid-login", key=pending.key)
+
+
+def _headless_login(
+    request: HttpRequest, pending: PendingAuthorization, *, pid: str, level: Level
+) -> HttpResponse:
+    """The synthetic person is logged in at once, with TestID, as if the TestID page had been
+    submitted: a new SSO session (so logout and single sign-on work as after any login), the
+    login log's row, and the code. Scopes are granted as asked; the emulator never asks for
+    consent."""
+    sso = sso_session_start(pid=pid, level=level, amr=TESTID.amr)
+    request.session[SSO_SESSION_KEY] = sso.key
+    code = authorization_complete(pending=pending, sso=sso, eid=TESTID.log_name)
+    return _code_redirect(pending, code)
 
 
 def _activate_page_language(locale: str, request: HttpRequest) -> None:
@@ -206,13 +275,17 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST":
         data = request.POST.copy()
         persona = data.get("persona")
-        if persona:
+        without_pid = persona_without_pid(persona or "")
+        if without_pid is not None:
+            # One click logs in as that person, with the eID they have.
+            data["person"], data["eid"] = without_pid.key, without_pid.eid
+        elif persona:
             data["pid"] = persona
         form = TestIdLoginForm(data, required_level=required)
         if form.is_valid():
             eid = form.chosen_eid()
             sso = sso_session_start(
-                pid=form.cleaned_data["pid"].value,
+                pid=form.person_key(),
                 level=form.cleaned_data["login_level"],
                 amr=eid.amr,
             )
@@ -222,7 +295,7 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
         status = 400
     else:
         form = TestIdLoginForm(
-            initial={"eid": EIDS[0].choice, "level": LEVEL_NAMES[required]},
+            initial={"eid": EIDS[0].choice, "level": LEVEL_NAMES.get(required, "substantial")},
             required_level=required,
         )
         status = 200
@@ -231,6 +304,8 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
         "form": form,
         "client": pending.client,
         "required_level": level_description(required),
+        "email_allowed": required == Level.SELF_REGISTERED,
         "personas": PERSONAS,
+        "personas_without_pid": PERSONAS_WITHOUT_PID,
     }
     return render(request, "emulator/login.html", ctx, status=status)

@@ -49,7 +49,9 @@ def _token_response(*, grant: Grant, client_amr: str, with_id_token: bool) -> Js
         fault = fault_take(endpoint=Endpoint.TOKEN, among=tuple(IdTokenFault))
         body["id_token"] = id_token_issue(grant=grant, fault=fault.fault if fault else None)
     if "refresh_token" in grant.client.grant_types:
-        body["refresh_token"] = refresh_token_issue(grant=grant)
+        # With the seconds the new refresh token lives, which each refresh renews
+        # (docs/idporten.md 8.4): ID-porten's non-standard refresh_token_expires_in.
+        body["refresh_token"], body["refresh_token_expires_in"] = refresh_token_issue(grant=grant)
     return json_no_store(body)
 
 

@@ -428,3 +428,28 @@ def test_it_takes_the_issuer_exactly_not_with_a_trailing_slash(emulator: Emulato
     assertion = _signed(emulator, server_credentials(emulator), aud=emulator.issuer + "/")
 
     _assert_refused(jwt_grant_request(emulator, assertion), "invalid_grant", "claim aud")
+
+
+@pytest.mark.parametrize(
+    "aud",
+    ["token endpoint", "token endpoint in a list", "issuer with a slash in a list"],
+)
+def test_it_refuses_every_audience_but_the_issuer(emulator: Emulator, aud: str) -> None:
+    """The token endpoint's URL is no audience either (docs/idporten.md 8.4)."""
+    token_endpoint = f"{emulator.issuer}/token"
+    value = {
+        "token endpoint": token_endpoint,
+        "token endpoint in a list": [token_endpoint],
+        "issuer with a slash in a list": [emulator.issuer + "/", token_endpoint],
+    }[aud]
+    assertion = _signed(emulator, server_credentials(emulator), aud=value)
+
+    _assert_refused(jwt_grant_request(emulator, assertion), "invalid_grant", "claim aud")
+
+
+def test_the_grant_answer_has_no_refresh_token(emulator: Emulator) -> None:
+    assertion = _signed(emulator, server_credentials(emulator))
+
+    body = jwt_grant_request(emulator, assertion).json()
+
+    assert "refresh_token" not in body and "refresh_token_expires_in" not in body

@@ -10,6 +10,7 @@ from tests.emulator.support import (
     PORTAL_CLIENT,
     AuthorizationRequest,
     Emulator,
+    RegisteredClient,
     authorization_request,
     authorize,
     code_token_request,
@@ -215,3 +216,60 @@ def test_refreshing_ends_with_the_7200_second_authorization_lifetime(
     emulator.shift_clock(100)
 
     _assert_error(_refresh(emulator, refresh_token), 400, "invalid_grant")
+
+
+# refresh_token_expires_in (docs/idporten.md 8.4): the seconds the new refresh token lives.
+
+
+def test_the_code_exchange_says_how_long_the_refresh_token_lives(emulator: Emulator) -> None:
+    tokens = emulator.code_flow().tokens
+
+    assert tokens["expires_in"] == 120
+    assert tokens["refresh_token_expires_in"] == 600
+
+
+def test_each_refresh_slides_the_refresh_tokens_expiry(emulator: Emulator) -> None:
+    refresh_token = emulator.code_flow().tokens["refresh_token"]
+    for _ in range(3):
+        emulator.shift_clock(500)
+        body = _refresh(emulator, refresh_token).json()
+        assert body["refresh_token_expires_in"] == 600
+        refresh_token = body["refresh_token"]
+
+    # 1,500 s after the login, the previous token's 600 s would have ended at 1,100 s.
+    emulator.shift_clock(599)
+    assert _refresh(emulator, refresh_token).status_code == 200
+
+
+def test_near_the_authorizations_end_it_says_what_is_left(emulator: Emulator) -> None:
+    refresh_token = emulator.code_flow().tokens["refresh_token"]
+    for _ in range(13):  # 13 x 550 s = 7150 s of the 7200 s the authorization lives
+        emulator.shift_clock(550)
+        body = _refresh(emulator, refresh_token).json()
+        refresh_token = body["refresh_token"]
+
+    assert 45 <= body["refresh_token_expires_in"] <= 50
+    emulator.shift_clock(body["refresh_token_expires_in"] + 1)
+    _assert_error(_refresh(emulator, refresh_token), 400, "invalid_grant")
+
+
+def test_without_a_refresh_token_there_is_no_refresh_token_expires_in(emulator: Emulator) -> None:
+    body = emulator.code_flow(client=NAV_DEMO_CLIENT).tokens
+    assert "refresh_token_expires_in" in body  # registered for the refresh grant
+
+    emulator.register_client(
+        client_id="no-refresh-client",
+        client_secret="no-refresh-secret",
+        redirect_uris=["http://127.0.0.1:5598/cb"],
+        orgno="991825827",
+        organisation_name="DIGITALISERINGSDIREKTORATET",
+        service_name="DIGITALISERINGSDIREKTORATET",
+        scopes=["openid", "profile"],
+        grant_types=["authorization_code"],
+        token_endpoint_auth_methods=["client_secret_basic"],
+    )
+    client = RegisteredClient("no-refresh-client", "no-refresh-secret", "http://127.0.0.1:5598/cb")
+    tokens = emulator.code_flow(client=client).tokens
+
+    assert "refresh_token" not in tokens
+    assert "refresh_token_expires_in" not in tokens
