@@ -146,6 +146,8 @@ class IdTokenFault(enum.StrEnum):
 
 class AuthorizeFault(enum.StrEnum):
     WRONG_ISS_PARAM = "wrong_iss_param"
+    # No iss at all, though discovery promises it (RFC 9207 2.4: the client must refuse).
+    NO_ISS_PARAM = "no_iss_param"
 
 
 class UserinfoFault(enum.StrEnum):

@@ -61,10 +61,11 @@ class AuthorizationError(Exception):
 
 
 def _redirect_to_client(
-    redirect_uri: str, params: dict[str, str], *, issuer: str | None = None
+    redirect_uri: str, params: dict[str, str], *, issuer: str | None = None, iss: bool = True
 ) -> HttpResponseRedirect:
     # RFC 9207: the response names its issuer, so a client can tell mixed-up providers apart.
-    params = {**params, "iss": issuer or settings.EMULATOR_ISSUER}
+    if iss:
+        params = {**params, "iss": issuer or settings.EMULATOR_ISSUER}
     return HttpResponseRedirect(with_query(redirect_uri, params))
 
 
@@ -79,9 +80,13 @@ def _code_redirect(pending: PendingAuthorization, code: str) -> HttpResponse:
     params = {"code": code}
     if pending.state:
         params["state"] = pending.state
-    wrong_iss = fault_take(endpoint=Endpoint.AUTHORIZE, among=tuple(AuthorizeFault)) is not None
+    fault = fault_take(endpoint=Endpoint.AUTHORIZE, among=tuple(AuthorizeFault))
+    kind = fault.fault if fault else None
     return _redirect_to_client(
-        pending.redirect_uri, params, issuer=WRONG_ISSUER if wrong_iss else None
+        pending.redirect_uri,
+        params,
+        issuer=WRONG_ISSUER if kind == AuthorizeFault.WRONG_ISS_PARAM else None,
+        iss=kind != AuthorizeFault.NO_ISS_PARAM,
     )
 
 

@@ -145,6 +145,14 @@ def test_a_wrong_iss_in_the_authorization_response_is_refused(portal: Portal, ca
     assert_refused(page, caplog, "iss_param")
 
 
+def test_an_authorization_response_without_iss_is_refused(portal: Portal, caplog):
+    """The emulator's discovery says it sends iss (RFC 9207), so a response without it is not
+    taken for one of its own."""
+    portal.emulator.fault("authorize", "no_iss_param")
+    _, page = portal.login(pid=PID)
+    assert_refused(page, caplog, "iss_param")
+
+
 def test_a_userinfo_sub_that_differs_is_refused(portal: Portal, caplog):
     portal.emulator.fault("userinfo", "sub_mismatch")
     _, page = portal.login(pid=PID)
