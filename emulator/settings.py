@@ -103,6 +103,12 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url("EMULATOR_DATABASE_URL", BASE_DIR / "var" / "emulator.sqlite3")
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two requests at once (the portal asks both APIs side by side) each read, then write, in
+    # one transaction (a fault taken, a token issued). SQLite cannot upgrade two readers to
+    # writers and fails one of them at once with "database is locked"; a transaction that takes
+    # the write lock when it begins makes the second wait its turn instead.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
