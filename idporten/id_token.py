@@ -81,6 +81,24 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def signed_claims(token: str, key: Any) -> dict[str, Any]:
+    """The payload once the RS256 signature holds, its claims left for the caller to check one
+    by one, each by name. Raises PyJWT's errors (InvalidSignatureError for the signature)."""
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        key=key,
+        algorithms=[ALGORITHM],
+        options={
+            "verify_exp": False,
+            "verify_iat": False,
+            "verify_nbf": False,
+            "verify_aud": False,
+            "verify_iss": False,
+        },
+    )
+    return claims
+
+
 def verify_id_token(
     token: str,
     *,
@@ -101,19 +119,7 @@ def verify_id_token(
         raise LoginCheckFailed("alg", f"alg {header.get('alg')!r}")
     key = _signing_key(header, jwks_uri)
     try:
-        claims = jwt.decode(
-            token,
-            key=key,
-            algorithms=[ALGORITHM],
-            # The claims are checked below, each by name.
-            options={
-                "verify_exp": False,
-                "verify_iat": False,
-                "verify_nbf": False,
-                "verify_aud": False,
-                "verify_iss": False,
-            },
-        )
+        claims = signed_claims(token, key)
     except jwt.InvalidSignatureError:
         raise LoginCheckFailed("signature") from None
     except jwt.PyJWTError:
