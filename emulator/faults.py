@@ -7,11 +7,12 @@ import enum
 import functools
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from emulator.models import Fault
 from emulator.types import Endpoint, GenericFault, faults_allowed_at
@@ -97,7 +98,19 @@ def _drop_connection(request: HttpRequest) -> None:
     sock.shutdown(socket.SHUT_RDWR)
 
 
-def _generic_fault_response(request: HttpRequest, fault: Fault) -> HttpResponse | None:
+HUGE_BODY_BYTES = 64 * 1024 * 1024
+
+
+def _huge_json_array() -> Iterator[bytes]:
+    """A JSON array that goes on for HUGE_BODY_BYTES, made as it is sent (never held whole)."""
+    chunk = b'"x",' * 16_384
+    yield b"["
+    for _ in range(HUGE_BODY_BYTES // len(chunk)):
+        yield chunk
+    yield b'"x"]'
+
+
+def _generic_fault_response(request: HttpRequest, fault: Fault) -> HttpResponseBase | None:
     """The faulty response, or None when the real response should follow (latency)."""
     if fault.fault == GenericFault.LATENCY:
         time.sleep(fault.seconds)
@@ -106,6 +119,10 @@ def _generic_fault_response(request: HttpRequest, fault: Fault) -> HttpResponse 
         return HttpResponse(
             '{"error": "server_error", "error_desc', content_type="application/json"
         )
+    if fault.fault == GenericFault.EMPTY_BODY:
+        return HttpResponse(b"", content_type="application/json")
+    if fault.fault == GenericFault.HUGE_BODY:
+        return StreamingHttpResponse(_huge_json_array(), content_type="application/json")
     if fault.fault == GenericFault.DROP_CONNECTION:
         _drop_connection(request)
         return HttpResponse(status=500)
@@ -117,12 +134,14 @@ def _generic_fault_response(request: HttpRequest, fault: Fault) -> HttpResponse 
 
 def fault_injectable(
     endpoint: Endpoint,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponseBase]]:
     """Let queued generic faults of `endpoint` replace or delay the view's response."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(
+        view: Callable[..., HttpResponse],
+    ) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             fault = fault_take(endpoint=endpoint, among=tuple(GenericFault))
             if fault is not None:
                 response = _generic_fault_response(request, fault)

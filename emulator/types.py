@@ -121,6 +121,9 @@ class GenericFault(enum.StrEnum):
     HTTP_503 = "http_503"
     MALFORMED_JSON = "malformed_json"
     DROP_CONNECTION = "drop_connection"
+    EMPTY_BODY = "empty_body"
+    # Far more than any real answer: the client must stop reading, not hold a worker on it.
+    HUGE_BODY = "huge_body"
 
 
 class IdTokenFault(enum.StrEnum):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -167,12 +168,12 @@ def _introspection(token: str, client: Client) -> dict[str, object]:
 
 def _token_management_endpoint(
     endpoint: Endpoint,
-) -> Callable[[Callable[[Client, str], JsonResponse]], Callable[[HttpRequest], HttpResponse]]:
+) -> Callable[[Callable[[Client, str], JsonResponse]], Callable[[HttpRequest], HttpResponseBase]]:
     """Introspection and revocation alike: POST, client authentication, a `token` parameter."""
 
     def decorate(
         handle: Callable[[Client, str], JsonResponse],
-    ) -> Callable[[HttpRequest], HttpResponse]:  # a fault may answer in place of the JSON
+    ) -> Callable[[HttpRequest], HttpResponseBase]:  # a fault may answer in place of the JSON
         @csrf_exempt
         @require_POST
         @fault_injectable(endpoint)

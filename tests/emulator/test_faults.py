@@ -81,6 +81,29 @@ def test_a_dropped_connection_gives_no_http_answer_at_all(emulator: Emulator) ->
     assert _hit(emulator, "token").status_code == 400
 
 
+def test_an_empty_body_is_a_200_with_nothing_in_it(emulator: Emulator) -> None:
+    emulator.fault("userinfo", "empty_body")
+
+    response = _hit(emulator, "userinfo")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.content == b""
+
+
+def test_a_huge_body_goes_on_past_any_sane_limit(emulator: Emulator) -> None:
+    emulator.fault("discovery", "huge_body")
+
+    with _hit(emulator, "discovery", stream=True) as response:
+        read = 0
+        for chunk in response.iter_content(1024 * 1024):
+            read += len(chunk)
+            if read > 32 * 1024 * 1024:
+                break
+    assert read > 32 * 1024 * 1024
+    assert _hit(emulator, "discovery").json()["issuer"] == emulator.issuer
+
+
 def _b64_json(segment: str) -> dict[str, Any]:
     return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
 
