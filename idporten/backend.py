@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.utils import import_from_settings
 
 from idporten.discovery import (
     IssuerMismatch,
@@ -26,7 +24,7 @@ from idporten.discovery import (
     provider_metadata,
 )
 from idporten.failures import FailureKind, login_failed
-from idporten.http import IdPortenUnavailable, timeouts
+from idporten.http import IdPortenUnavailable, get, post_to_token_endpoint
 from idporten.id_token import LoginCheckFailed, verify_id_token
 from idporten.session import store_login
 from idporten.types import LevelOfAssurance
@@ -43,13 +41,6 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
         self.OIDC_RP_CLIENT_ID = settings.IDPORTEN_CLIENT_ID
         self.OIDC_RP_CLIENT_SECRET = settings.IDPORTEN_CLIENT_SECRET
 
-    @staticmethod
-    def get_settings(attr: str, *args: object) -> object:
-        # The library's calls to ID-porten get the same timeouts as ours.
-        if attr == "OIDC_TIMEOUT":
-            return timeouts()
-        return import_from_settings(attr, *args)
-
     def authenticate(self, request: HttpRequest | None, **kwargs: object) -> User | None:
         if request is None or "nonce" not in kwargs or "code" not in request.GET:
             return None  # not an ID-porten callback: let the next backend try
@@ -63,22 +54,29 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
             login_failed(request, kind=FailureKind.REFUSED, check=exc.check)
         except IssuerMismatch:
             login_failed(request, kind=FailureKind.MISCONFIGURED, check="issuer_mismatch")
-        except requests.HTTPError as exc:
-            # The token endpoint said no (e.g. invalid_grant for a code used twice).
-            status = exc.response.status_code if exc.response is not None else 0
-            kind = FailureKind.UNREACHABLE if status >= 500 else FailureKind.REFUSED
-            login_failed(request, kind=kind, check=f"token_endpoint_{status}")
-        except (IdPortenUnavailable, requests.RequestException, ValueError, KeyError) as exc:
-            # Timeouts, refused connections, and answers that are not the JSON they should be.
+        except (IdPortenUnavailable, ValueError, KeyError) as exc:
+            # Timeouts, refused connections, server errors, answers that are not the JSON they
+            # should be, and a token response without the tokens it should hold.
             login_failed(request, kind=FailureKind.UNREACHABLE, check=type(exc).__name__)
         # Whatever failed, a stale copy of the metadata may explain it: fetch afresh next time.
         forget_provider_metadata()
         return None
 
     def get_token(self, payload: dict[str, Any]) -> dict[str, Any]:
-        # Keep the whole token response: the library drops the refresh token.
-        self.token_response = super().get_token(payload)
-        return self.token_response
+        # Not the library's own requests.post: through idporten.http, so that the code
+        # exchange has the body limit and the circuit breaker of every other call to ID-porten.
+        # The client authenticates with client_secret_basic, as the refresh does.
+        grant = {name: value for name, value in payload.items() if name != "client_secret"}
+        status, body = post_to_token_endpoint(
+            self.OIDC_OP_TOKEN_ENDPOINT,
+            grant,
+            auth=(settings.IDPORTEN_CLIENT_ID, settings.IDPORTEN_CLIENT_SECRET),
+        )
+        if status != 200:
+            raise LoginCheckFailed(f"token_endpoint_{status}", str(body.get("error", "")))
+        # Kept whole for get_or_create_user: the library would keep only the ID token.
+        self.token_response = body
+        return body
 
     def verify_token(self, token: str, **kwargs: object) -> dict[str, Any]:
         required = getattr(self.request, "idporten_required_level", LevelOfAssurance.SUBSTANTIAL)
@@ -97,7 +95,20 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
     def get_userinfo(
         self, access_token: str, id_token: str, payload: dict[str, Any]
     ) -> dict[str, Any]:
-        userinfo = super().get_userinfo(access_token, id_token, payload)
+        # Through idporten.http too (see get_token). ID-porten's userinfo answers JSON.
+        response = get(
+            self.OIDC_OP_USER_ENDPOINT,
+            upstream="userinfo",
+            headers={"Authorization": f"Bearer {access_token}"},
+        )
+        if response.status_code >= 500:
+            raise IdPortenUnavailable(f"userinfo: HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise LoginCheckFailed(f"userinfo_{response.status_code}")
+        try:
+            userinfo = response.json()
+        except ValueError:
+            raise IdPortenUnavailable("userinfo: not JSON") from None
         if not isinstance(userinfo, dict) or userinfo.get("sub") != payload["sub"]:
             raise LoginCheckFailed("userinfo_sub")
         # The signed ID token's claims win (pid, acr, amr, sid, auth_time ...): userinfo,

@@ -3,8 +3,8 @@ with timeouts, and every failure to get an answer mapped to IdPortenUnavailable.
 
 The clients of each upstream build on it: discovery.py (the metadata), id_token.py (the key
 set), session.py (refreshing the citizen's tokens), server_token.py (the JWT grant),
-loginhistory_api.py and authlevel_api.py (the two APIs). mozilla-django-oidc makes the login's
-own token and userinfo calls, with the same timeouts (backend.py).
+loginhistory_api.py and authlevel_api.py (the two APIs), and the login's code exchange and
+userinfo call, which backend.py takes over from mozilla-django-oidc for that reason.
 """
 
 from __future__ import annotations

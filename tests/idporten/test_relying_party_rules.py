@@ -5,13 +5,14 @@ token's claims win over userinfo's, which may only add claims."""
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from unittest import mock
 
 import pytest
+import requests
 from django.conf import settings
 from django.test import Client
-from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from idporten.backend import IdPortenBackend
 from idporten.discovery import ProviderMetadata
@@ -78,8 +79,12 @@ def test_the_id_tokens_claims_win_over_userinfos():
         "auth_time": 2,
         "locale": "nb",
     }
+    answer = requests.Response()
+    answer.status_code = 200
+    answer._content = json.dumps(userinfo).encode()
     backend = IdPortenBackend()
-    with mock.patch.object(OIDCAuthenticationBackend, "get_userinfo", return_value=userinfo):
+    backend.OIDC_OP_USER_ENDPOINT = "https://idporten.example/userinfo"
+    with mock.patch("idporten.backend.get", return_value=answer):
         merged = backend.get_userinfo("access", "id", id_token_claims)
     assert {name: merged[name] for name in id_token_claims} == id_token_claims
     assert merged["locale"] == "nb"  # what userinfo adds is kept
