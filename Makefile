@@ -6,7 +6,7 @@ PORTAL_PORT ?= 8000
 EMULATOR_PORT ?= 8001
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install lint chromium translations
+.PHONY: run test install lint chromium translations a11y
 
 # Stamp files make a re-run skip the installs unless the dependency lists changed.
 $(VENV)/.installed: pyproject.toml
@@ -61,3 +61,10 @@ lint: $(VENV)/.installed
 
 test: install chromium lint
 	$(VENV)/bin/pytest
+
+# The accessibility audit (tests/browser/test_audit.py, part of `make test` too), with its
+# Markdown report of every page, state, language and check.
+A11Y_REPORT ?= var/a11y-report.md
+a11y: install chromium
+	A11Y_REPORT=$(A11Y_REPORT) $(VENV)/bin/pytest -p no:cacheprovider tests/browser/test_audit.py; \
+	  status=$$?; echo "Report: $(A11Y_REPORT)"; exit $$status
