@@ -91,7 +91,8 @@ def test_cancelling_at_id_porten_says_so(portal: Portal, caplog):
     page = portal.start_login(browser)
     page = portal.submit(browser, page, cancel="1")
     assert page.status_code == 200
-    assert "Du avbrøt innloggingen" in page.text
+    assert "<title>Du avbrøt innloggingen" in page.text  # not "the login failed"
+    assert "Innloggingen lyktes ikke" not in page.text
     assert "check=access_denied" in caplog.text
 
 
