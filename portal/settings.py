@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: a logged-in user's policy names ID-porten (portal/csp.py).
     "portal.csp.PortalCSPMiddleware",
+    # Last: the site's page for a 405, which the middleware above then give their headers.
+    "portal.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -219,6 +221,9 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A refused form (mostly a tab left open across a login elsewhere) gets the site's page, in the
+# reader's language, with a way on; Django's own is in English and leads nowhere.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

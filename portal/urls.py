@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from portal import views
+from portal import errors, views
 
 pages = [
     path("", views.front, name="front"),
@@ -27,3 +27,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 if settings.ADMIN_ENABLED:
     urlpatterns.append(path("admin/", admin.site.urls))
+
+# Django's own pages for these are bare and in English (portal/errors.py).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
