@@ -133,5 +133,7 @@ class TestTheCsvExport:
             caseworker=caseworker, caseworker_sub="sub", citizen_pid=CITIZEN_PID, reason=reason
         )
         response = client.get(reverse("caseworker:audit-export"))
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        # In bokmål: semicolons, as Excel with Norwegian settings reads CSV.
+        text = io.StringIO(response.content.decode("utf-8-sig"))
+        rows = list(csv.reader(text, delimiter=";"))
         assert rows[1][6] == "'" + reason

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -28,35 +29,97 @@ def history(api: StubApi) -> StubApi:
     return api
 
 
-def csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8")
+def csv_rows(content: bytes, delimiter: str = ";") -> list[list[str]]:
+    text = content.decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
 
 
-def test_csv_has_a_header_and_every_login_with_its_offset(citizen: Client, history: StubApi):
+def test_csv_has_a_header_and_every_login_with_its_offset(
+    citizen: Client, history: StubApi
+) -> None:
     response = citizen.get("/min-side/eksport.csv")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = csv_rows(response)
-    assert rows[0] == ["Tidspunkt", "Tjeneste", "eID", "Integrasjons-ID", "Organisasjonsnummer"]
+    rows = csv_rows(response.content)
+    assert rows[0] == [
+        "Tidspunkt",
+        "Tjeneste",
+        "eID",
+        "Sikkerhetsnivå",
+        "Integrasjons-ID",
+        "Organisasjonsnummer",
+        "Om natten",
+        "Første gang hos tjenesten",
+        "Første gang med eID-en",
+    ]
     assert rows[1] == [
         "2024-07-01T12:00:00+02:00",
         "SKATTEETATEN",
         "BankID",
+        "nivå 4, høyt",
         "skatteetaten-min-skatt",
         "974761076",
+        "Nei",
+        "Ja",
+        "Ja",
     ]
     assert len(rows) == 4
 
 
-def test_csv_cells_cannot_become_spreadsheet_formulas(citizen: Client, history: StubApi):
-    rows = csv_rows(citizen.get("/min-side/eksport.csv"))
+@pytest.mark.parametrize(
+    ("language", "delimiter"),
+    # Excel splits on the list separator of the regional settings: ";" in Norway.
+    [("nb", ";"), ("nn", ";"), ("en", ",")],
+)
+def test_csv_is_separated_as_excel_in_that_language_expects(
+    citizen: Client, history: StubApi, language: str, delimiter: str
+) -> None:
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    text = citizen.get("/min-side/eksport.csv").content.decode("utf-8")
+
+    header = text[1:].splitlines()[0]
+    assert header.count(delimiter) == 8
+    assert len(csv_rows(citizen.get("/min-side/eksport.csv").content, delimiter)[1]) == 9
+
+
+def test_csv_has_the_level_and_every_flag_in_columns_of_their_own(
+    citizen: Client, api: StubApi
+) -> None:
+    api.history(
+        [
+            item(days_ago(1, hour=3), "SKATTEETATEN", "BankID"),
+            item(days_ago(2), "NAV", "MinID PIN"),
+            item(days_ago(3), "SKATTEETATEN", "BankID"),
+            item(days_ago(4), "NAV", "Federated"),
+        ]
+    )
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    rows = csv_rows(citizen.get("/min-side/eksport.csv").content, ",")
+
+    assert rows[0][3:4] + rows[0][6:] == [
+        "Security level",
+        "At night",
+        "First time at the service",
+        "First time with the eID",
+    ]
+    assert [row[3:4] + row[6:] for row in rows[1:]] == [
+        ["level 4, high", "Yes", "No", "No"],
+        ["level 3, substantial", "No", "No", "Yes"],
+        ["level 4, high", "No", "Yes", "Yes"],
+        ["already logged in", "No", "Yes", "Yes"],
+    ]
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(citizen: Client, history: StubApi) -> None:
+    rows = csv_rows(citizen.get("/min-side/eksport.csv").content)
 
     assert rows[2][1] == '\'=HYPERLINK("http://evil")'
     assert rows[3][2] == "'+1+1"
-    assert rows[3][3] == "'@SUM(A1)"
+    assert rows[3][4] == "'@SUM(A1)"
 
 
 @pytest.mark.parametrize(
@@ -99,7 +162,7 @@ def test_exports_are_named_with_the_date_and_never_cached(
     assert "no-store" in response["Cache-Control"]
 
 
-def test_exports_hold_the_filtered_result_not_just_one_page(citizen: Client, api: StubApi):
+def test_exports_hold_the_filtered_result_not_just_one_page(citizen: Client, api: StubApi) -> None:
     api.history(
         [item(days_ago(day), eid="BankID" if day % 2 else "MinID PIN") for day in range(60)]
     )
@@ -128,7 +191,7 @@ def test_exports_keep_the_order_the_table_is_sorted_in(
     csv_rows = citizen.get("/min-side/eksport.csv", {"sortering": sort}).content.decode()
 
     assert [login["tjeneste"] for login in exported] == expected
-    assert [line.split(",")[1] for line in csv_rows.splitlines()[1:]] == expected
+    assert [line.split(";")[1] for line in csv_rows.splitlines()[1:]] == expected
 
 
 def test_an_invalid_filter_gives_400_with_the_reason(citizen: Client, history: StubApi) -> None:
@@ -138,7 +201,7 @@ def test_an_invalid_filter_gives_400_with_the_reason(citizen: Client, history: S
     assert "Skriv inn en dato som finnes" in response.content.decode()
 
 
-def test_the_page_links_to_both_exports_with_its_filter(citizen: Client, history: StubApi):
+def test_the_page_links_to_both_exports_with_its_filter(citizen: Client, history: StubApi) -> None:
     html = citizen.get("/min-side/?sok=skatt").content.decode()
 
     assert 'href="/min-side/eksport.csv?sok=skatt"' in html
