@@ -8,10 +8,12 @@ identifies the citizen, and a preview cannot outlive its 15 minutes even if the 
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.http import HttpRequest
+from django.utils import timezone
 
 from caseworker.decorators import PREVIEW_PERMISSION
 from caseworker.models import PreviewLookup
@@ -33,6 +35,12 @@ class ActivePreview:
     @property
     def ends_at(self) -> datetime.datetime:
         return self.lookup.created_at + MAX_AGE
+
+    @property
+    def minutes_left(self) -> int:
+        """Rounded up, so the banner says "1 minute left" to the end and never "0 minutes"."""
+        seconds = (self.ends_at - timezone.now()).total_seconds()
+        return max(1, math.ceil(seconds / 60))
 
     @property
     def authlevel(self) -> AuthlevelLookup:

@@ -37,6 +37,9 @@ def test_a_caseworker_previews_a_citizen_who_then_sees_the_lookup(
     portal = caseworker_portal
     log_in_as_caseworker(page, portal)
     expect(page.locator("h1")).to_have_text("Forhåndsvis en innbyggers side")
+    expect(page.get_by_role("link", name="For saksbehandlere")).to_have_attribute(
+        "aria-current", "page"
+    )
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Start forhåndsvisningen").click()
@@ -51,8 +54,12 @@ def test_a_caseworker_previews_a_citizen_who_then_sees_the_lookup(
     page.get_by_role("button", name="Start forhåndsvisningen").click()
     expect(page).to_have_url(portal.url + "/saksbehandler/forhandsvisning/")
     expect(page.locator("h1")).to_have_text("Siden til 158785*****")
-    expect(page.locator("main")).to_contain_text("Høyt nivå (nivå 4) brukt siste 18 måneder")
-    expect(page.locator("main")).to_contain_text("kan bare vises til innbyggeren selv")
+    expect(page.locator("main")).to_contain_text("Høyt nivå (nivå 4) brukt de siste 18 månedene")
+    expect(page.locator("main")).to_contain_text("Bare innbyggeren selv kan se innloggingene sine")
+    expect(page.locator("main")).to_contain_text(
+        re.compile(r"1[45] minutter igjen: forhåndsvisningen slutter klokken \d\d:\d\d\.")
+    )
+    expect(page.get_by_role("region", name="Forhåndsvisning").get_by_role("link")).to_have_count(0)
     expect(page.locator("body")).not_to_contain_text(CITIZEN_PID)
     assert_no_axe_violations(page)
 

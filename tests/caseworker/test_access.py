@@ -3,6 +3,8 @@ high level (step-up), and the audit export only with view_audit."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -81,3 +83,28 @@ def test_the_start_form_refuses_a_post_without_the_csrf_token():
 
     assert response.status_code == 403
     assert not PreviewLookup.objects.exists()
+
+
+def header_links(page: str) -> list[str]:
+    header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    return re.findall(r'<a class="ds-link" href="([^"]+)"[^>]*>', header)
+
+
+def test_the_header_leads_a_caseworker_to_the_caseworker_pages(client: Client) -> None:
+    caseworker_client(client)
+
+    front = client.get(reverse("portal:front"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    start = client.get(reverse("caseworker:start"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert reverse("caseworker:start") in header_links(front)
+    assert f'href="{reverse("caseworker:start")}" aria-current="page">For caseworkers<' in start
+    assert 'aria-current="page">For caseworkers<' not in front
+
+
+def test_the_header_has_no_caseworker_link_for_a_citizen(client: Client) -> None:
+    log_in(client, user_with("citizen-sub"), pid=CITIZEN_PID)
+
+    front = client.get(reverse("portal:front")).content.decode()
+
+    assert reverse("caseworker:start") not in header_links(front)
+    assert reverse("loginhistory:overview") in header_links(front)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import html
+import re
 import time
 
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from caseworker import preview
 from caseworker.models import PreviewLookup, PreviewOutcome
@@ -20,7 +24,12 @@ MASKED = "158785*****"
 def open_preview(client, caseworker, *, signed_seconds_ago: float = 0) -> PreviewLookup:
     """A preview as preview_start leaves it, its session value signed that long ago."""
     lookup = PreviewLookup.objects.create(
-        caseworker=caseworker, caseworker_sub="caseworker-sub", citizen_pid=CITIZEN_PID, reason="r"
+        caseworker=caseworker,
+        caseworker_sub="caseworker-sub",
+        citizen_pid=CITIZEN_PID,
+        reason="r",
+        # As preview_start leaves it too: the record written just before the session value.
+        created_at=timezone.now() - datetime.timedelta(seconds=signed_seconds_ago),
     )
     PreviewOutcome.objects.create(lookup=lookup, used_level="not_high")
     signer = signing.TimestampSigner(salt="caseworker.preview")
@@ -57,6 +66,46 @@ def test_the_preview_page_shows_the_recorded_answer(client):
 
     assert f"The page of {MASKED}" in page
     assert "Substantial level (level 3)" in page
+
+
+def main_text(response) -> str:
+    """What a reader of <main> sees: its words, the markup gone."""
+    main = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main.split(">", 1)[1])).split())
+
+
+def test_the_preview_says_plainly_what_the_caseworker_sees_and_why_not_the_logins(client):
+    open_preview(client, caseworker_client(client))
+
+    text = main_text(get(client, reverse("caseworker:preview")))
+
+    assert "the box with the highest security level they have used" in text
+    assert "Their logins are not shown to you." in text
+    assert "Only the citizen can see their logins." in text
+    assert "This is what the citizen sees" not in text
+    assert "API" not in text
+    assert "token" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("minutes_ago", "left"),
+    [(0, "15 minutes left"), (10.5, "5 minutes left"), (14.9, "1 minute left")],
+)
+def test_the_banner_says_how_long_the_preview_has_left(client, minutes_ago, left):
+    lookup = open_preview(client, caseworker_client(client), signed_seconds_ago=minutes_ago * 60)
+
+    text = main_text(get(client, reverse("portal:help")))
+
+    ends_at = timezone.localtime(lookup.created_at + preview.MAX_AGE).strftime("%H:%M")
+    assert f"{left}: the preview ends at {ends_at}." in text
+
+
+def test_the_banner_links_to_the_preview_except_from_the_preview_itself(client):
+    open_preview(client, caseworker_client(client))
+    link = f'href="{reverse("caseworker:preview")}"'
+
+    assert link in get(client, reverse("portal:help")).content.decode()
+    assert link not in get(client, reverse("caseworker:preview")).content.decode()
 
 
 def test_leaving_returns_to_the_start_form_and_the_banner_is_gone(client):

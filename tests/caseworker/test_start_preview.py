@@ -118,7 +118,7 @@ def test_the_preview_shows_the_badge_from_the_real_lookup(client, authlevel_at_e
     response = client.get(reverse("caseworker:preview"), HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
     assert "High level (level 4) used in the last 18 months" in page
-    assert "The login history can only be shown to the citizen themself." in page
+    assert "Only the citizen can see their logins." in page
     assert "no-store" in response["Cache-Control"]
 
 
