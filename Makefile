@@ -6,7 +6,7 @@ PORTAL_PORT ?= 8000
 EMULATOR_PORT ?= 8001
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install lint chromium translations a11y
+.PHONY: run test install lint chromium translations a11y bench wrk
 
 # Stamp files make a re-run skip the installs unless the dependency lists changed.
 $(VENV)/.installed: pyproject.toml
@@ -68,3 +68,18 @@ A11Y_REPORT ?= var/a11y-report.md
 a11y: install chromium
 	A11Y_REPORT=$(A11Y_REPORT) $(VENV)/bin/pytest -p no:cacheprovider tests/browser/test_audit.py; \
 	  status=$$?; echo "Report: $(A11Y_REPORT)"; exit $$status
+
+# The load generator of `make bench`: Debian's wrk.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else \
+	    echo "wrk is missing. Install it with:  sudo apt-get install -y wrk" >&2; exit 1; \
+	  fi; \
+	fi
+
+# Issue 16's performance measurements (bench/README.md), not part of `make test`: the portal
+# under gunicorn with PostgreSQL and Redis on localhost, about 3 minutes (QUICK=1: about 75 s).
+bench: install wrk
+	$(PY) -m bench.run $(if $(QUICK),--quick)

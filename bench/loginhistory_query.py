@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import statistics
@@ -51,6 +52,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--scan-repeat", type=int, default=30, help="timed full scans")
     parser.add_argument("--rebuild", action="store_true", help="build the log even if it exists")
     parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL database after")
+    parser.add_argument("--json", type=Path, help="also write the timings here (make bench)")
     return parser.parse_args()
 
 
@@ -154,8 +156,8 @@ def _timed(run: Callable[[], Any], repeat: int) -> list[float]:
     return timings
 
 
-def _p95(timings: Sequence[float]) -> float:
-    return statistics.quantiles(timings, n=20)[-1]
+def _percentile(timings: Sequence[float], percent: int) -> float:
+    return statistics.quantiles(timings, n=100)[percent - 1]
 
 
 def _sql_runner(sql: str, params: Sequence[Any], expected_rows: int) -> Callable[[], None]:
@@ -195,7 +197,8 @@ def _plan(sql: str, params: Sequence[Any]) -> str:
     return " | ".join(str(row[-1]).strip() for row in rows)
 
 
-def _measure(label: str, orgno: str | None, args: argparse.Namespace) -> None:
+def _measure(label: str, orgno: str | None, args: argparse.Namespace) -> dict[str, Any]:
+    """Prints the timings and returns them, in milliseconds."""
     from emulator.personas import HEAVY_USER
     from emulator.selectors import login_events_for_person
 
@@ -216,15 +219,22 @@ def _measure(label: str, orgno: str | None, args: argparse.Namespace) -> None:
     print(f"\n{label} (maxhits={MAXHITS}, {expected} rows returned)")
     print(f"  log query plan: {_plan(sql, params)}")
     print(f"  full-scan plan: {_plan(scan_sql, scan_params)}")
-    print(f"  {'':<22}{'median ms':>10}{'p95 ms':>10}{'runs':>7}")
+    print(f"  {'':<22}{'median ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'runs':>7}")
+    summary: dict[str, Any] = {"endpoint": label, "rows_returned": expected}
     for name, timings in runs.items():
-        median, p95 = statistics.median(timings), _p95(timings)
-        print(f"  {name:<22}{median:>10.3f}{p95:>10.3f}{len(timings):>7}")
+        median, p95, p99 = (
+            statistics.median(timings),
+            _percentile(timings, 95),
+            _percentile(timings, 99),
+        )
+        print(f"  {name:<22}{median:>10.3f}{p95:>10.3f}{p99:>10.3f}{len(timings):>7}")
+        summary[name] = {"median": median, "p95": p95, "p99": p99, "runs": len(timings)}
     scan = statistics.median(runs["full scan (SQL)"])
     call = statistics.median(runs["selector call (ORM)"])
     log_query = statistics.median(runs["its log query (SQL)"])
     print(f"  full scan / selector call: {scan / call:,.0f}x")
     print(f"  full scan / its log query: {scan / log_query:,.0f}x")
+    return summary
 
 
 def main() -> None:
@@ -239,9 +249,15 @@ def main() -> None:
     print(f"{connection.vendor} {connection.settings_dict['NAME']}")
     if args.rebuild or LoginEvent.objects.count() != args.rows:
         _build(args.rows)
-    print(f"  {LoginEvent.objects.count():,} rows in emulator_loginevent")
-    _measure("/innlogginger/logg/idporten/all: every organisation", None, args)
-    _measure(f"/innlogginger/logg/idporten: one organisation ({ORGNO})", ORGNO, args)
+    rows = LoginEvent.objects.count()
+    print(f"  {rows:,} rows in emulator_loginevent")
+    measured = [
+        _measure("/innlogginger/logg/idporten/all: every organisation", None, args),
+        _measure(f"/innlogginger/logg/idporten: one organisation ({ORGNO})", ORGNO, args),
+    ]
+    if args.json:
+        report = {"database": connection.vendor, "rows": rows, "endpoints": measured}
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     if server_url and args.drop:
         connection.close()
         _drop_postgresql_database(server_url)

@@ -36,7 +36,9 @@ TIMEOUT = 10.0
 PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
 
 
-def production_environment(database_url: str, bind: str, **overrides: str) -> dict[str, str]:
+def production_environment(database_url: str, bind: str, **overrides: str | None) -> dict[str, str]:
+    """The environment of a deployment. An override of None removes the variable, so that
+    gunicorn.conf.py's or the settings' own default applies (as in production)."""
     env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
@@ -54,7 +56,11 @@ def production_environment(database_url: str, bind: str, **overrides: str) -> di
         # Not in ~/.gunicorn/gunicorn.ctl, which two runs at once would share.
         GUNICORN_CMD_ARGS="--no-control-socket",
     )
-    env.update(overrides)
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return env
 
 
@@ -186,7 +192,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def gunicorn_portal(log_dir: Path | None = None, **environment: str) -> Iterator[GunicornPortal]:
+def gunicorn_portal(
+    log_dir: Path | None = None, **environment: str | None
+) -> Iterator[GunicornPortal]:
     """The migrated portal under gunicorn, stopped (and its database dropped) on the way out.
     gunicorn's stdout and stderr go to files in log_dir (a temporary directory if none);
     keyword arguments add to or override the production-like environment."""
@@ -196,7 +204,7 @@ def gunicorn_portal(log_dir: Path | None = None, **environment: str) -> Iterator
 
 @contextmanager
 def gunicorn_portals(
-    count: int, log_dir: Path | None = None, **environment: str
+    count: int, log_dir: Path | None = None, **environment: str | None
 ) -> Iterator[tuple[GunicornPortal, ...]]:
     """`count` portals under gunicorn, each a process (a master and its workers) of its own on
     a port of its own, sharing one migrated database, as several machines behind a load

@@ -1,0 +1,1 @@
+"""Benchmarks (bench/README.md): `make bench` (bench.run) and the scripts it calls."""
