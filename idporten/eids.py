@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from idporten.types import LevelOfAssurance
 
 
@@ -67,6 +69,25 @@ _PRODUCTS: dict[str, EidProduct] = {
 }
 
 
+# How the history shows the login log's values: the product as people know it, and how it was
+# used where the log says so, in the citizen's language. "Federated" is no eID but a single
+# sign-on (docs/idporten.md section 5); "BuyPass" is the log's spelling of Buypass, which the
+# product's own name covers. Keyed as _PRODUCTS.
+_DISPLAY_NAMES = {
+    "minid pin": _("MinID (PIN code)"),
+    "minid otc": _("MinID (code by SMS)"),
+    "minid totp": _("MinID (authenticator app)"),
+    "minid webauthn": _("MinID (security key)"),
+    "minid app": _("MinID app"),
+    "minid passport": _("MinID (passport)"),
+    "bankid mobil": _("BankID on mobile"),
+    "buypass passport": _("Buypass (passport)"),
+    "eidas": _("Foreign eID (eIDAS)"),
+    "selfregistered email": _("E-mail"),
+    FEDERATED: _("Single sign-on"),
+}
+
+
 def _key(eid: str) -> str:
     return eid.strip().lower().replace("-", " ")
 
@@ -79,6 +100,13 @@ def eid_info(eid: str) -> EidProduct:
 def eid_product(eid: str) -> str:
     """The eID product's name; an unknown value is shown as ID-porten sent it."""
     return eid_info(eid).name
+
+
+def eid_display_name(eid: str) -> str:
+    """The eID of a login as the citizen reads it ("MinID OTC" is "MinID (code by SMS)"); an
+    unknown value is shown as ID-porten sent it."""
+    name = _DISPLAY_NAMES.get(_key(eid))
+    return eid_product(eid) if name is None else str(name)
 
 
 def is_federated(eid: str) -> bool:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from idporten.eids import eid_display_name
 from loginhistory.types import HistoryFilter
 
 if TYPE_CHECKING:
@@ -81,15 +84,22 @@ def _date_field(label: StrOrPromise) -> forms.DateField:
 
 
 def _choices_field(
-    label: StrOrPromise, values: Sequence[str], invalid: StrOrPromise
+    label: StrOrPromise,
+    values: Sequence[str],
+    invalid: StrOrPromise,
+    shown_as: Callable[[str], str] = str,
 ) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         required=False,
-        choices=[(value, value) for value in values],
+        choices=[(value, shown_as(value)) for value in values],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": invalid},
     )
+
+
+def _date(day: datetime.date) -> dict[str, str]:
+    return {"date": formats.date_format(day, "DATE_FORMAT")}
 
 
 def sort_value(alias: str) -> str:
@@ -102,6 +112,13 @@ def _sort_alias(value: str) -> str | None:
     descending = value.startswith("-")
     column = COLUMNS_BY_SORT_VALUE.get(value.removeprefix("-"))
     return None if column is None else "-" * descending + column
+
+
+class ActiveFilter(NamedTuple):
+    """One part of the filter the page shows, and the page's query without it."""
+
+    label: str
+    query_without: str
 
 
 class HistoryFilterForm(forms.Form):
@@ -155,7 +172,7 @@ class HistoryFilterForm(forms.Form):
         self.today = today
         # The choices are what the citizen's own history contains.
         self.fields["eids"] = _choices_field(
-            _("eID"), eids, _("Choose among the eIDs in your history.")
+            _("eID"), eids, _("Choose among the eIDs in your history."), eid_display_name
         )
         self.fields["services"] = _choices_field(
             _("Service"), services, _("Choose among the services in your history.")
@@ -172,7 +189,7 @@ class HistoryFilterForm(forms.Form):
         cleaned = super().clean() or {}
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
-            self.add_error("date_from", _("The from date must be on or before the to date."))
+            self.add_error("date_from", _("The from date cannot be after the to date."))
         return cleaned
 
     def criteria(self) -> HistoryFilter:
@@ -206,6 +223,36 @@ class HistoryFilterForm(forms.Form):
             return None
         values = self.query.getlist(QUERY_NAMES["sort"])
         return tuple(alias for alias in map(_sort_alias, values) if alias)
+
+    def active_filters(self) -> list[ActiveFilter]:
+        """Of a valid form: each part of the filter in words, with the query that drops just
+        that part (one eID of several, say) and starts again from the first page."""
+        data = self.cleaned_data
+        parts: list[tuple[str, str | None, str]] = []  # (field, the value to drop, label)
+        if data["period"]:
+            parts.append(("period", None, str(dict(PERIOD_CHOICES)[data["period"]])))
+        if data["date_from"]:
+            parts.append(("date_from", None, gettext("From %(date)s") % _date(data["date_from"])))
+        if data["date_to"]:
+            parts.append(("date_to", None, gettext("To %(date)s") % _date(data["date_to"])))
+        parts += [("eids", eid, eid_display_name(eid)) for eid in data["eids"]]
+        parts += [("services", service, service) for service in data["services"]]
+        if text := data["search"].strip():
+            parts.append(("search", None, gettext("Search: %(text)s") % {"text": text}))
+        return [
+            ActiveFilter(label, self._query_without(field, value)) for field, value, label in parts
+        ]
+
+    def _query_without(self, field: str, value: str | None) -> str:
+        """The query without the field, or without one of its values (None: all of them)."""
+        query = (self.query or QueryDict()).copy()
+        name = self.add_prefix(field)
+        if value is None:
+            query.pop(name, None)
+        else:
+            query.setlist(name, [kept for kept in query.getlist(name) if kept != value])
+        query.pop(QUERY_NAMES["page"], None)
+        return query.urlencode()
 
     @property
     def has_filter_input(self) -> bool:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 
+from idporten.eids import eid_display_name
 from idporten.loginhistory_api import login_records
 from loginhistory.history import History, HistoryRows, day_end, day_start, flagged
 from loginhistory.types import HistoryFilter, MonthCount
@@ -80,13 +82,30 @@ def _first_of_month(day: datetime.date, *, months_later: int) -> datetime.date:
 
 
 def logins_per_eid(history: History) -> list[tuple[str, int]]:
-    """Most used first; ties in alphabetical order."""
-    counts = history.counts("eid")
+    """By the eIDs' shown names (two spellings of one are one), most used first; ties in
+    alphabetical order."""
+    counts: Counter[str] = Counter()
+    for eid, count in history.counts("eid").items():
+        counts[eid_display_name(eid)] += count
     return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
 
 
+def history_is_cut(history: History) -> bool:
+    """ID-porten gave as many logins as the portal asks for (LOGINHISTORY_MAXHITS), so it may
+    hold older ones that are not in this history."""
+    return len(history) >= settings.LOGINHISTORY_MAXHITS
+
+
+def history_span(history: History) -> tuple[datetime.datetime, datetime.datetime] | None:
+    """The times of the oldest and the newest login; None for an empty history."""
+    if not history:
+        return None
+    return history.login(len(history) - 1).time, history.login(0).time
+
+
 def distinct_values(history: History) -> tuple[list[str], list[str]]:
-    """The eIDs and the services that occur in the history, for the filter's choices."""
-    eids = sorted(history.distinct("eid"), key=str.casefold)
+    """The eIDs and the services that occur in the history, for the filter's choices, in the
+    order of the names the page shows."""
+    eids = sorted(history.distinct("eid"), key=lambda eid: eid_display_name(eid).casefold())
     services = sorted(history.distinct("service"), key=str.casefold)
     return eids, services

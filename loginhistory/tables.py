@@ -16,10 +16,12 @@ from django.utils.translation import ngettext
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
-from idporten.eids import Issuer, eid_info, is_federated
+from idporten.eids import eid_display_name, eid_info, is_federated
 from idporten.types import LevelOfAssurance
 from loginhistory.forms import QUERY_NAMES, sort_value
 from loginhistory.history import HistoryRows
+from loginhistory.not_me import login_digest
+from loginhistory.selectors import history_is_cut
 from loginhistory.types import Login
 
 TAG = '<span class="ds-tag" data-color="{}" data-size="sm">{}</span>'
@@ -75,7 +77,30 @@ class LoginList(TableListData):  # type: ignore[misc]  # django-tables2 has no s
             keys += order_by.opposite if alias[0] != column.order_by_alias[0] else order_by
         # A stable sort per key, least significant first, gives each key its own direction.
         for key in reversed(keys):
-            self.data.sort(key.bare, descending=key.is_descending)
+            if key.bare == "eid":
+                self._sort_by_eid_name(descending=key.is_descending)
+            else:
+                self.data.sort(key.bare, descending=key.is_descending)
+
+    def _sort_by_eid_name(self, *, descending: bool) -> None:
+        """By the eID's name as the page shows it ("Single sign-on", not "Federated"), so that
+        the sorted column reads in order; computed once per distinct eID."""
+        history = self.data.history
+        names = {
+            index: eid_display_name(history.texts[index]).casefold() for index in set(history.eid)
+        }
+        self.data.rows.sort(key=lambda row: names[history.eid[row]], reverse=descending)
+
+
+class LoginCells(NamedTuple):
+    """One shown login, cell by cell: a row of the table on wide screens, and a block of the
+    list on narrow ones (templates/loginhistory/_table.html)."""
+
+    time: SafeString
+    service: SafeString
+    eid: SafeString
+    orgno: SafeString
+    details: SafeString
 
 
 class Header(NamedTuple):
@@ -110,7 +135,11 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
     def __init__(self, data: HistoryRows, **kwargs: object) -> None:
         super().__init__(LoginList(data), **kwargs)
         self.today = timezone.localdate()
-        self.help_url = reverse("portal:help")
+        # A history cut at LOGINHISTORY_MAXHITS may hold older logins that ID-porten did not
+        # give: a login is then only known to be the first of those shown.
+        self.first_label = (
+            _("first in this overview") if history_is_cut(data.history) else _("first time")
+        )
 
     @property
     def sorted_logins(self) -> HistoryRows:
@@ -130,7 +159,7 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
             headers.append(Header(column, state, sort_value(column.order_by_alias.next)))
         return headers
 
-    def page_cells(self) -> list[list[SafeString]]:
+    def page_cells(self) -> list[LoginCells]:
         """The shown page, row by row and cell by cell, from each column's render_ method.
 
         Called directly: django-tables2's own row.items inspects each render method's
@@ -141,7 +170,7 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
             for column in self.columns
         ]
         return [
-            [render(value_of(login), login) for render, value_of in columns]
+            LoginCells._make(render(value_of(login), login) for render, value_of in columns)
             for login in self.page.object_list.data
         ]
 
@@ -159,31 +188,41 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
 
     def render_service(self, value: str, record: Login) -> SafeString:
         return format_html(
-            "{}{}", value, _tags((record.first_at_service, "warning", _("first time")))
+            "{}{}", value, _tags((record.first_at_service, "warning", self.first_label))
         )
 
     def render_eid(self, value: str, record: Login) -> SafeString:
+        # A single sign-on is no eID: its first time tells nothing about the citizen's eIDs.
+        first_with_eid = record.first_with_eid and not is_federated(value)
         return format_html(
             "{} {}{}",
-            value,
+            eid_display_name(value),
             level_tag(value),
-            _tags((record.first_with_eid, "warning", _("first time"))),
+            _tags((first_with_eid, "warning", self.first_label)),
         )
 
     def render_orgno(self, value: str, record: Login) -> SafeString:
         return format_html("{}", value or "\N{EM DASH}")  # django-tables2's mark for empty
 
     def render_details(self, value: str, record: Login) -> SafeString:
-        issuer = eid_info(record.eid).issuer
-        anchor = "not-you" if issuer is Issuer.OTHER else f"not-you-{issuer}"
-        help_url = f"{self.help_url}#{anchor}"
+        # The link's name says which login it is about (a screen reader's list of links
+        # otherwise reads "Was this not you?" 25 times); the address names it by a digest,
+        # never by anything personal (loginhistory/not_me.py).
+        local = timezone.localtime(record.time)
+        which = _("The login at %(time)s on %(date)s to %(service)s with %(eid)s") % {
+            "time": formats.time_format(local, "TIME_FORMAT"),
+            "date": formats.date_format(local, "DATE_FORMAT"),
+            "service": record.service,
+            "eid": eid_display_name(record.eid),
+        }
         return format_html(
             '<details class="ds-details history-details"><summary>{}</summary>'
             '<div><p class="ds-paragraph" data-size="sm">{} <code>{}</code></p></div>'
-            '</details> <a class="ds-link" href="{}">{}</a>',
+            '</details> <a class="ds-link" href="{}">{}<span class="ds-sr-only"> {}</span></a>',
             _("Integration"),
             _("Integration id:"),
             value,
-            help_url,
+            reverse("loginhistory:not-me", args=[login_digest(record)]),
             _("Was this not you?"),
+            which,
         )

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import wraps
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +24,16 @@ from idporten.session import LoginDetails, ReauthenticationRequired, login_detai
 from idporten.types import LevelOfAssurance
 from loginhistory.chart import month_chart
 from loginhistory.exports import logins_as_csv, logins_as_json
+from loginhistory.history import History
+from loginhistory.not_me import DIGEST_PATTERN, login_advice, login_by_digest, lookup_advice
 from loginhistory.query import history_filtered, history_table, sorted_table
-from loginhistory.selectors import login_history_for_session, logins_per_eid, logins_per_month
+from loginhistory.selectors import (
+    history_is_cut,
+    history_span,
+    login_history_for_session,
+    logins_per_eid,
+    logins_per_month,
+)
 from loginhistory.services import login_history_forget
 
 logger = logging.getLogger(__name__)
@@ -124,14 +131,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     ctx.update(
         form=filtered.form,
         total=len(history),
-        truncated=len(history) >= settings.LOGINHISTORY_MAXHITS,
+        truncated=history_is_cut(history),
+        span=history_span(history),
         chart=month_chart(logins_per_month(history, today=timezone.localdate())),
         per_eid=logins_per_eid(history),
     )
     if filtered.logins is None:
         return render(request, TEMPLATE, ctx, status=400)
     table = history_table(form=filtered.form, logins=filtered.logins)
-    ctx.update(table=table, filtered=filtered.form.criteria().active)
+    ctx.update(
+        table=table,
+        filtered=filtered.form.criteria().active,
+        active_filters=filtered.form.active_filters(),
+    )
     return render(request, TEMPLATE, ctx)
 
 
@@ -212,3 +224,55 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @citizen_page
 def export_json(request: HttpRequest) -> HttpResponse:
     return _export(request, extension="json")
+
+
+def _history_or_none(request: HttpRequest) -> History | None:
+    """The citizen's history, or None while it cannot be fetched (the page says so)."""
+    try:
+        return login_history_for_session(request.session)
+    except (HistoryNotOffered, HistoryUnavailable):
+        return None
+    except ReauthenticationRequired:
+        if not _refused_right_after_login(login_details(request.session)):
+            raise  # the middleware sends the citizen to log in again, and back here
+        return None
+
+
+def _own_pid(request: HttpRequest) -> str:
+    """The logged-in citizen's number. Without one there is neither a history nor lookups to
+    name (docs/idporten.md 8.3), so every page about one of them is a 404."""
+    details = login_details(request.session)
+    if details is None or not details.pid:
+        raise Http404
+    return details.pid
+
+
+# A caseworker in a preview never reaches these: the preview middleware sends every page of
+# the loginhistory namespace to the preview (caseworker/middleware.py, OWN_PAGES_NAMESPACE).
+@never_cache
+@require_GET
+@citizen_page
+def not_me(request: HttpRequest, digest: str) -> HttpResponse:
+    """The "Was this not you?" page about one login of the citizen's own history."""
+    _own_pid(request)
+    if not DIGEST_PATTERN.fullmatch(digest):
+        raise Http404
+    history = _history_or_none(request)
+    if history is None:
+        problem = {"page": "not-me", "problem": "unavailable"}
+        return render(request, "loginhistory/not_me.html", problem, status=503)
+    login = login_by_digest(history=history, digest=digest)
+    if login is None:
+        raise Http404
+    ctx: dict[str, object] = {"page": "not-me", "advice": login_advice(login=login)}
+    return render(request, "loginhistory/not_me.html", ctx)
+
+
+@never_cache
+@require_GET
+@citizen_page
+def lookup_not_me(request: HttpRequest, lookup_id: int) -> HttpResponse:
+    """An "Oppslag på deg" the citizen does not recognise: whom at the agency to ask."""
+    lookup = get_object_or_404(previews_of_citizen(pid=_own_pid(request)), pk=lookup_id)
+    ctx: dict[str, object] = {"page": "lookup-not-me", "advice": lookup_advice(lookup=lookup)}
+    return render(request, "caseworker/lookup_not_me.html", ctx)

@@ -50,7 +50,7 @@ def render(badge: Badge, eid: str = "", level=None) -> str:
 @pytest.mark.parametrize(
     ("badge", "text", "colour"),
     [
-        (Badge(BadgeKind.HIGH), "Høyt nivå (nivå 4) brukt siste 18 måneder", "success"),
+        (Badge(BadgeKind.HIGH), "Høyt nivå (nivå 4) brukt de siste 18 månedene", "success"),
         (Badge(BadgeKind.SUBSTANTIAL), "Betydelig nivå (nivå 3)", "info"),
         (Badge(BadgeKind.NOT_REGISTERED), "Ikke registrert i ID-porten", "warning"),
         (Badge(BadgeKind.UNKNOWN), "Ukjent nivå", "neutral"),

@@ -12,7 +12,7 @@ from tests.idporten.portal_flow import Portal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HIGH = "Høyt nivå (nivå 4) brukt siste 18 måneder"
+HIGH = "Høyt nivå (nivå 4) brukt de siste 18 månedene"
 SUBSTANTIAL = "Betydelig nivå (nivå 3)"
 
 

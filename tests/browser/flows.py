@@ -20,3 +20,6 @@ def log_in(page: Page, portal: Portal, pid: str, eid: str = "BankID") -> None:
     page.goto(portal.url + "/logg-inn/")
     log_in_at_id_porten(page, pid, eid)
     expect(page).to_have_url(portal.url + "/min-side/")
+    # The style sheets too: a click aimed before they apply can land where the target was
+    # before they moved it (seen on a loaded machine).
+    page.wait_for_load_state("load")

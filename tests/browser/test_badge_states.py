@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize(
     ("pid", "eid", "fault", "badge"),
     [
-        ("15878510035", "BankID", None, "Høyt nivå (nivå 4) brukt siste 18 måneder"),
+        ("15878510035", "BankID", None, "Høyt nivå (nivå 4) brukt de siste 18 månedene"),
         ("04899220043", "MinID", None, "Betydelig nivå (nivå 3)"),
         ("04899220043", "MinID", "http_500", "Ukjent nivå"),
     ],

@@ -159,7 +159,7 @@ class TestEndToEnd:
         _, page = log_in(portal, **EIDAS_LOGIN, level="high")
 
         assert_the_page_explains(page)
-        assert "Høyt nivå (nivå 4) brukt siste 18 måneder" in page.text
+        assert "Høyt nivå (nivå 4) brukt de siste 18 månedene" in page.text
         assert "Du er logget inn med eIDAS på høyt nivå (nivå 4)." in page.text
         assert (calls.authlevel, calls.history) == ([], 0)
 

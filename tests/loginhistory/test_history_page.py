@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import formats
 
 from tests.loginhistory.conftest import (
     StubApi,
     days_ago,
     item,
+    oslo_today,
     services_shown,
     table_rows,
     text_of,
@@ -33,6 +36,10 @@ HISTORY = [
 def history(api: StubApi) -> StubApi:
     api.history(HISTORY)
     return api
+
+
+def oslo_date(days: int) -> datetime.date:
+    return oslo_today() - datetime.timedelta(days=days)
 
 
 def many(count: int) -> list[dict[str, str]]:
@@ -76,13 +83,16 @@ class TestThePage:
     def test_it_is_never_cached(self, citizen: Client, history: StubApi) -> None:
         assert "no-store" in citizen.get("/min-side/")["Cache-Control"]
 
-    def test_the_summary_line_is_a_polite_live_region(
+    def test_the_count_is_the_results_heading_that_links_land_on(
         self, citizen: Client, history: StubApi
     ) -> None:
         html = citizen.get("/min-side/").content.decode()
 
+        # Focusable by script only (tabindex -1), and the target of #results.
         assert re.search(
-            r'<p class="[^"]*history-count" role="status">\s*Viser 1\N{EN DASH}6', html
+            r'<h2 class="[^"]*history-count" data-size="xs" id="results" tabindex="-1">'
+            r"\s*Viser 1\N{EN DASH}6",
+            html,
         )
 
     def test_each_row_tells_time_service_eid_level_and_orgno(
@@ -93,7 +103,7 @@ class TestThePage:
         time, service, eid, orgno, details = rows[1]
         assert "(i går)" in time
         assert service == "ARBEIDS- OG VELFERDSETATEN første gang"
-        assert eid == "MinID PIN nivå 3, betydelig"
+        assert eid == "MinID (PIN-kode) nivå 3, betydelig"
         assert orgno == "889640782"
         assert "Var ikke dette deg?" in details
         assert "skatteetaten-min-skatt" in details
@@ -104,7 +114,8 @@ class TestThePage:
         eids = [row[2] for row in table_rows(citizen.get("/min-side/"))]
 
         assert eids[0].startswith("BankID nivå 4, høyt")
-        assert eids[3].startswith("Federated allerede innlogget")
+        # A single sign-on is named as people know it, and its first time is no eID's.
+        assert eids[3] == "Felles innlogging allerede innlogget"
         assert eids[4].startswith("Commfides nivå 4, høyt")
 
     def test_first_times_and_night_logins_are_marked(
@@ -118,23 +129,9 @@ class TestThePage:
         assert rows[5][1] == "SKATTEETATEN første gang"
         assert rows[5][2].endswith("første gang")
         assert rows[0][1] == "SKATTEETATEN"
-        assert rows[1][2] == "MinID PIN nivå 3, betydelig"
+        assert rows[1][2] == "MinID (PIN-kode) nivå 3, betydelig"
 
-    def test_not_you_links_go_to_the_issuers_advice(
-        self, citizen: Client, history: StubApi
-    ) -> None:
-        html = citizen.get("/min-side/").content.decode()
-
-        links = re.findall(r'href="(/hjelp/#not-you[^"]*)"', html)
-        assert links == [
-            "/hjelp/#not-you-bankid",
-            "/hjelp/#not-you-minid",
-            "/hjelp/#not-you-bankid",
-            "/hjelp/#not-you",
-            "/hjelp/#not-you-commfides",
-            "/hjelp/#not-you-minid",
-        ]
-
+    # Each login's "Was this not you?" page: tests/loginhistory/test_not_me.py.
     def test_the_help_page_has_each_issuers_advice(self, client: Client) -> None:
         html = client.get("/hjelp/").content.decode()
 
@@ -152,7 +149,7 @@ class TestThePage:
         # Five of the six logins are within the last twelve months.
         assert sum(int(count) for _, count in month_rows) == 5
         assert "<li>BankID: 1 innlogging</li>" in html
-        assert "<li>MinID PIN: 2 innlogginger</li>" in html
+        assert "<li>MinID (PIN-kode): 2 innlogginger</li>" in html
         assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
         assert html.count('class="history-chart__bar"') == len(
             [count for _, count in month_rows if count != "0"]
@@ -172,11 +169,12 @@ class TestThePage:
 
         assert re.search(
             r'aria-sort="ascending">\s*'
-            r'<a class="history-sort" href="\?sortering=-tjeneste">Tjeneste',
+            r'<a class="history-sort" href="\?sortering=-tjeneste#results">Tjeneste',
             html,
         )
         assert re.search(
-            r'aria-sort="none">\s*<a class="history-sort" href="\?sortering=tid">Tidspunkt', html
+            r'aria-sort="none">\s*<a class="history-sort" href="\?sortering=tid#results">Tidspunkt',
+            html,
         )
         assert '<th scope="col">Detaljer</th>' in html
         assert "<caption" in html
@@ -202,7 +200,7 @@ class TestSorting:
 
         assert (shown[0], shown[-1]) == (first, last)
 
-    def test_time_sorts_by_the_moment_not_the_text(self, citizen: Client, history: StubApi):
+    def test_time_sorts_by_the_moment_not_the_text(self, citizen: Client, history: StubApi) -> None:
         oldest_first = [row[0] for row in table_rows(citizen.get("/min-side/?sortering=tid"))]
 
         assert [row[0] for row in table_rows(citizen.get("/min-side/"))] == oldest_first[::-1]
@@ -220,14 +218,15 @@ class TestSorting:
             ]
         )
 
-        table = citizen.get("/min-side/", {"sortering": sort}).content.decode()
-        times = re.findall(r'<time datetime="([^"]+)"', table.split("history-table", 1)[1])
+        html = citizen.get("/min-side/", {"sortering": sort}).content.decode()
+        table = html.split("history-table", 1)[1].split("</table>", 1)[0]
+        times = re.findall(r'<time datetime="([^"]+)"', table)
 
         # Two values, three logins each: each run of three is newest first.
         assert times[:3] == sorted(times[:3], reverse=True)
         assert times[3:] == sorted(times[3:], reverse=True)
 
-    def test_eid_sorts_alphabetically_then_by_time(self, citizen: Client, history: StubApi):
+    def test_eid_sorts_alphabetically_then_by_time(self, citizen: Client, history: StubApi) -> None:
         eids = [
             row[2].split(" nivå")[0].split(" allerede")[0]
             for row in table_rows(citizen.get("/min-side/?sortering=eid"))
@@ -235,12 +234,23 @@ class TestSorting:
 
         assert eids == [
             "BankID",
-            "BankID mobil",
+            "BankID på mobil",
             "Commfides",
-            "Federated",
-            "MinID PIN",
-            "MinID PIN",
+            "Felles innlogging",
+            "MinID (PIN-kode)",
+            "MinID (PIN-kode)",
         ]
+
+    def test_eid_sorts_by_the_name_shown_not_the_code(
+        self, citizen: Client, history: StubApi, settings: Any
+    ) -> None:
+        citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+        eids = [row[2] for row in table_rows(citizen.get("/min-side/?sortering=-eid"))]
+
+        # "Federated" is shown as "Single sign-on": last in English, first when descending.
+        assert eids[0] == "Single sign-on already logged in"
+        assert eids[1].startswith("MinID (PIN code)")
 
     @pytest.mark.parametrize("sort", ["passord", "detaljer", "-" * 500, "tid,orgno"])
     def test_an_unknown_sort_shows_the_default_order(
@@ -313,9 +323,9 @@ class TestPaging:
         assert 'aria-label="Sider i historikken"' in html
         nxt = re.search(r'href="([^"]+)">Neste</a>', html)
         assert nxt is not None
-        assert {"side=3", "sok=tjeneste", "sortering=tid"} <= set(
-            nxt.group(1).replace("&amp;", "&").lstrip("?").split("&")
-        )
+        link, fragment = nxt.group(1).replace("&amp;", "&").split("#")
+        assert {"side=3", "sok=tjeneste", "sortering=tid"} <= set(link.lstrip("?").split("&"))
+        assert fragment == "results"
 
     def test_one_page_needs_no_pagination(self, citizen: Client, history: StubApi) -> None:
         assert "ds-pagination" not in citizen.get("/min-side/").content.decode()
@@ -408,7 +418,11 @@ class TestBadFilterInput:
     @pytest.mark.parametrize(
         ("query", "field", "message"),
         [
-            (f"fra={days_ago(1)[:10]}&til={days_ago(3)[:10]}", "fra", "Fra-datoen må være"),
+            (
+                f"fra={days_ago(1)[:10]}&til={days_ago(3)[:10]}",
+                "fra",
+                "Fra-datoen kan ikke være etter",
+            ),
             ("fra=2025-02-30", "fra", "Skriv inn en dato som finnes"),
             ("til=2025-13-01", "til", "Skriv inn en dato som finnes"),
             ("fra=i+går", "fra", "Skriv inn en dato som finnes"),
@@ -475,3 +489,90 @@ def test_counts_are_grouped_as_each_language_writes_them(
     citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
     assert shown in citizen.get("/min-side/").content.decode()
+
+
+class TestWhatThePageExplains:
+    """Issue 15, point 5: no raw codes, the time zone, the flags explained, and what the
+    history covers."""
+
+    CODES = [
+        item(days_ago(1), eid="MinID OTC"),
+        item(days_ago(2), eid="BuyPass"),
+        item(days_ago(3), eid="Buypass"),
+        item(days_ago(4), eid="Federated"),
+        item(days_ago(40), eid="MinID PIN"),
+    ]
+
+    def test_eids_are_named_as_people_know_them(self, citizen: Client, api: StubApi) -> None:
+        api.history(self.CODES)
+
+        response = citizen.get("/min-side/")
+
+        eids = [row[2] for row in table_rows(response)]
+        assert eids[0].startswith("MinID (kode på SMS) nivå 3")
+        assert eids[1].startswith("Buypass nivå 4")
+        assert eids[3] == "Felles innlogging allerede innlogget"
+        html = response.content.decode()
+        # The filter keeps the API's values and shows the names.
+        assert re.search(
+            r'value="MinID OTC"[^>]*>\s*<label[^>]*>MinID \(kode på SMS\)</label>', html
+        )
+        assert re.search(r'value="BuyPass"[^>]*>\s*<label[^>]*>Buypass</label>', html)
+        # Two spellings of one eID are counted as one.
+        assert "<li>Buypass: 2 innlogginger</li>" in html
+        shown = " ".join(" ".join(row[:4]) for row in table_rows(response))
+        for code in ("MinID OTC", "BuyPass", "Federated"):
+            assert code not in shown
+
+    def test_in_english_too(self, citizen: Client, api: StubApi, settings: Any) -> None:
+        api.history(self.CODES)
+        citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+        text = text_of(citizen.get("/min-side/"))
+
+        assert "MinID (code by SMS) level 3, substantial" in text
+        assert "Single sign-on already logged in" in text
+        assert "Times are Norwegian time." in text
+
+    def test_it_says_the_period_the_history_spans_in_norwegian_time(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        text = text_of(citizen.get("/min-side/?eid=BankID"))
+
+        oldest, newest = (formats.date_format(oslo_date(days), "DATE_FORMAT") for days in (400, 0))
+        # The whole history's span, whatever the filter shows.
+        assert f"Historikken din går fra {oldest} til {newest}. Tidene er norsk tid." in text
+
+    def test_it_says_the_history_is_the_old_platforms_log(
+        self, citizen: Client, history: StubApi
+    ) -> None:
+        text = text_of(citizen.get("/min-side/"))
+
+        assert "innloggingsloggen fra den gamle plattformen sin" in text
+        assert "som bare er registrert på ID-portens nye plattform, kan mangle her" in text
+
+    def test_a_legend_explains_the_marks(self, citizen: Client, history: StubApi) -> None:
+        html = citizen.get("/min-side/").content.decode()
+
+        legend = re.search(r'<section class="history-legend".*?</section>', html, re.S)
+        assert legend is not None
+        terms = [
+            " ".join(re.sub(r"<[^>]+>", " ", term).split())
+            for term in re.findall(r"<dt>(.*?)</dt>", legend.group(0), re.S)
+        ]
+        assert terms == [
+            "om natten",
+            "første gang",
+            "Felles innlogging allerede innlogget",
+            "nivå 4, høyt",
+        ]
+        assert "mellom midnatt og klokka seks" in legend.group(0)
+        assert "uten å logge inn på nytt" in legend.group(0)
+
+    def test_an_empty_history_has_no_span_and_no_legend(
+        self, citizen: Client, api: StubApi
+    ) -> None:
+        html = citizen.get("/min-side/").content.decode()
+
+        assert "Historikken din går fra" not in html
+        assert "history-legend" not in html

@@ -50,7 +50,7 @@ def test_it_lists_the_citizens_lookups_newest_first_with_agency_and_reason(
 
     html = render_for(CITIZEN_PID, api)
 
-    assert "Lookups of you" in html
+    assert "Who has looked you up" in html
     assert html.index("Sak 2025/2 - brev") < html.index("Sak 2025/1 - telefon")
     assert html.count("<td>Testetaten</td>") == 2
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 SERVICE_NAME = {
     "nb": "Min innloggingshistorikk",
-    "nn": "Mi innloggingshistorikk",
+    "nn": "Min innloggingshistorikk",
     "en": "My login history",
 }
 
