@@ -21,17 +21,30 @@ ProtectedView = Callable[..., HttpResponse]
 
 
 class BearerTokenRefused(Exception):
-    def __init__(self, *, status: int, error: str, description: str, scope: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        status: int,
+        error: str,
+        description: str,
+        scope: str = "",
+        credentials_missing: bool = False,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.error = error
         self.description = description
         self.scope = scope
+        self.credentials_missing = credentials_missing
 
     def response(self) -> JsonResponse:
         # RFC 6750 3: the reason goes in WWW-Authenticate; the JSON body repeats it for people
         # reading logs. Descriptions are fixed ASCII without quotes, as the header grammar needs.
         response = oauth_error(self.error, self.description, status=self.status)
+        if self.credentials_missing:
+            # No credentials at all: RFC 6750 3.1 says the challenge SHOULD NOT carry an error.
+            response["WWW-Authenticate"] = f'Bearer realm="{REALM}"'
+            return response
         challenge = f'Bearer realm="{REALM}", error="{self.error}"'
         challenge += f', error_description="{self.description}"'
         if self.scope:
@@ -55,7 +68,12 @@ def bearer_token(
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise _invalid_token("A bearer access token is required.")
+        raise BearerTokenRefused(
+            status=401,
+            error="invalid_token",
+            description="A bearer access token is required.",
+            credentials_missing=True,
+        )
     active = access_token_active(token=token)
     if active is None:
         raise _invalid_token("The access token is invalid, expired or revoked.")

@@ -64,6 +64,8 @@ def signing_keys_published() -> list[SigningKey]:
 
 def public_jwk(key: SigningKey) -> dict[str, str]:
     jwk = json.loads(RSAAlgorithm.to_jwk(private_key(key.private_key_pem).public_key()))
+    # `use` only: RFC 7517 4.3 says `use` and `key_ops` SHOULD NOT be used together.
+    jwk.pop("key_ops", None)
     return {**jwk, "kid": key.kid, "use": "sig", "alg": "RS256"}
 
 

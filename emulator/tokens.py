@@ -126,7 +126,9 @@ def id_token_claims(*, grant: Grant) -> dict[str, Any]:
         claims.update(_person_claims(person, grant))
     if grant.nonce:
         claims["nonce"] = grant.nonce
-    if client.frontchannel_logout_session_required and grant.sso_session is not None:
+    # In every ID token of a login, as ID-porten does: discovery says the emulator supports
+    # front- and back-channel logout by session, whose logout messages name it by this sid.
+    if grant.sso_session is not None:
         claims["sid"] = grant.sso_session.sid
     return claims
 

@@ -18,9 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from common.forms import national_identity_number_from
+from emulator.clock import now
 from emulator.faults import fault_injectable, fault_take
 from emulator.forms import LEVEL_NAMES, TestIdLoginForm, level_description
 from emulator.models import Client, PendingAuthorization, SsoSession
@@ -191,10 +192,38 @@ def _validated_pending(params: dict[str, str], client: Client) -> PendingAuthori
     )
 
 
-@require_GET
+def _request_parameters(request: HttpRequest) -> tuple[dict[str, str], list[str]]:
+    """The authorization request's parameters, from the query or a form POST (Core 3.1.2.1:
+    both MUST be supported), and the names given more than once (RFC 6749 3.1: an error)."""
+    query = request.POST if request.method == "POST" else request.GET
+    repeated = sorted(name for name, values in query.lists() if len(values) > 1)
+    return query.dict(), repeated
+
+
+def _max_age(params: dict[str, str]) -> int | None:
+    value = params.get("max_age", "")
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise AuthorizationError("invalid_request", "max_age must be a whole number of seconds.")
+    return int(value)
+
+
+def _unsupported_request_objects(params: dict[str, str]) -> None:
+    # Core 6: a provider without request objects MUST answer these errors, never ignore them
+    # (discovery says request_parameter_supported and request_uri_parameter_supported: false).
+    if "request" in params:
+        raise AuthorizationError("request_not_supported", "Request objects are not supported.")
+    if "request_uri" in params:
+        raise AuthorizationError("request_uri_not_supported", "request_uri is not supported.")
+
+
+# The authorization endpoint takes a form POST from any page (Core 3.1.2.1), so no CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 @fault_injectable(Endpoint.AUTHORIZE)
 def authorize(request: HttpRequest) -> HttpResponse:
-    params = request.GET.dict()
+    params, repeated = _request_parameters(request)
     if params.get("ui_locales"):
         _activate_page_language(_locale(params["ui_locales"]), request)
     client = client_get(client_id=params.get("client_id", ""))
@@ -204,8 +233,16 @@ def authorize(request: HttpRequest) -> HttpResponse:
     if redirect_uri not in client.redirect_uris:
         # Never redirect to an unregistered URI: that would make the emulator an open redirect.
         return error_page(request, _("The redirect_uri is not registered for this client."))
+    if "client_id" in repeated or "redirect_uri" in repeated:
+        return error_page(request, _("client_id and redirect_uri must each be given once."))
     state = params.get("state", "")
     try:
+        if repeated:
+            raise AuthorizationError(
+                "invalid_request", f"Parameters given more than once: {' '.join(repeated)}"
+            )
+        _unsupported_request_objects(params)
+        max_age = _max_age(params)
         headless = _headless_testid(params.get("login_hint", ""))
         pending = _validated_pending(params, client)
         if headless is not None and headless[1] < pending.level:
@@ -221,7 +258,11 @@ def authorize(request: HttpRequest) -> HttpResponse:
     # Read as validated: a space-separated set, so "none none" is prompt=none too.
     prompts = set(params.get("prompt", "").split())
     sso = sso_session_active(key=request.session.get(SSO_SESSION_KEY))
-    sso_suffices = sso is not None and sso.level >= pending.level
+    # max_age (Core 3.1.2.1): a login older than that many seconds must be made again.
+    fresh = sso is not None and (
+        max_age is None or (now() - sso.auth_time).total_seconds() <= max_age
+    )
+    sso_suffices = sso is not None and fresh and sso.level >= pending.level
     if "none" in prompts and not sso_suffices:
         pending.delete()
         return _error_redirect(

@@ -30,6 +30,9 @@ def _metadata(issuer: str) -> dict[str, object]:
         "introspection_endpoint": f"{issuer}/tokeninfo",
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
+        # Absent, both would mean true (Discovery 1.0 3): say that request objects are not.
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
         "grant_types_supported": [
             "authorization_code",
             "refresh_token",

@@ -74,6 +74,16 @@ def _refresh_token_grant(request: HttpRequest, client: Client, method: str) -> J
     token = request.POST.get("refresh_token", "")
     if not token:
         return oauth_error("invalid_request", "refresh_token is required.")
+    # RFC 6749 6: a refresh may ask for no scope beyond the grant's, and is refused before the
+    # refresh token is spent. A narrower scope is accepted; the tokens keep the grant's.
+    asked = set(request.POST.get("scope", "").split())
+    refresh = refresh_token_active(token=token) if asked else None
+    if (
+        refresh is not None
+        and refresh.grant.client_id == client.pk
+        and not asked <= set(refresh.grant.scope.split())
+    ):
+        return oauth_error("invalid_scope", "The scope asked for is beyond the grant's.")
     grant = refresh_token_rotate(client=client, token=token)
     # ID-porten's refresh responses carry no new ID token: the login has not happened again.
     return _token_response(grant=grant, client_amr=method, with_id_token=False)
@@ -158,7 +168,6 @@ def _introspection(token: str, client: Client) -> dict[str, object]:
     if refresh is not None and refresh.grant.client_id == client.pk:
         return {
             "active": True,
-            "token_type": "refresh_token",
             "exp": epoch(refresh.expires_at),
             "scope": refresh.grant.scope,
             "client_id": client.client_id,

@@ -69,6 +69,13 @@ def assert_bearer_refused(response: requests.Response, status: int, error: str) 
     )
 
 
+def assert_credentials_asked_for(response: requests.Response) -> None:
+    """No bearer token at all (none, another scheme, an empty one): 401 with a challenge that
+    carries no error code (RFC 6750 3.1: SHOULD NOT)."""
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="idporten-emulator"'
+
+
 def assert_only_method(emulator: Emulator, path: str, token: str, *, allowed: str) -> None:
     """Every other method gets 405 with Allow naming the one there is (not the CSRF 403)."""
     for method in {"GET", "POST", "PUT", "DELETE"} - {allowed}:

@@ -23,6 +23,7 @@ from emulator.personas import (
 from tests.emulator.api_support import (
     GENERIC_FAULTS,
     assert_bearer_refused,
+    assert_credentials_asked_for,
     assert_generic_fault_then_recovery,
     assert_latency_delays_the_real_answer,
     assert_only_method,
@@ -223,17 +224,21 @@ class TestBadRequests:
 
 class TestRefusedTokens:
     @pytest.mark.parametrize(
-        "authorization", [None, "Bearer", "Basic dXNlcjpwYXNz", "Bearer x.y.z"]
+        ("authorization", "challenge_error"),
+        [(None, ""), ("Bearer", ""), ("Basic dXNlcjpwYXNz", ""), ("Bearer x.y.z", "invalid_token")],
     )
     def test_a_missing_or_malformed_token_gets_401(
-        self, emulator: Emulator, authorization: str | None
+        self, emulator: Emulator, authorization: str | None, challenge_error: str
     ) -> None:
         headers = {"Authorization": authorization} if authorization else {}
         response = lookup(
             emulator, None, {"personidentifikator": HIGH_LEVEL_USER.pid}, headers=headers
         )
 
-        assert_bearer_refused(response, 401, "invalid_token")
+        if challenge_error:
+            assert_bearer_refused(response, 401, challenge_error)
+        else:  # no bearer token at all: a challenge without an error (RFC 6750 3.1)
+            assert_credentials_asked_for(response)
 
     def test_an_expired_server_token_gets_401(self, emulator: Emulator, token: str) -> None:
         emulator.shift_clock(121)

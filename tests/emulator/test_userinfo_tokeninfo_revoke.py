@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.emulator.api_support import assert_bearer_refused
+from tests.emulator.api_support import assert_bearer_refused, assert_credentials_asked_for
 from tests.emulator.support import (
     NAV_DEMO_CLIENT,
     PORTAL_CLIENT,
@@ -40,11 +40,18 @@ def test_userinfo_answers_sub_pid_and_locale(emulator: Emulator) -> None:
     assert response.json() == {"sub": id_token["sub"], "pid": "04899220043", "locale": "en"}
 
 
-@pytest.mark.parametrize("header", [None, "Bearer", "Bearer not-a-token", "Basic abc"])
-def test_userinfo_refuses_a_missing_or_bad_token_with_401(
-    emulator: Emulator, header: str | None
-) -> None:
+@pytest.mark.parametrize("header", [None, "Bearer", "Basic abc"])
+def test_userinfo_without_a_token_asks_for_one(emulator: Emulator, header: str | None) -> None:
     headers = {"Authorization": header} if header else {}
+
+    response = requests.get(f"{emulator.url}/userinfo", headers=headers, timeout=5)
+
+    assert_credentials_asked_for(response)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_userinfo_refuses_a_bad_token_with_401(emulator: Emulator) -> None:
+    headers = {"Authorization": "Bearer not-a-token"}
 
     response = requests.get(f"{emulator.url}/userinfo", headers=headers, timeout=5)
 
@@ -108,7 +115,9 @@ def test_tokeninfo_describes_a_live_refresh_token(emulator: Emulator) -> None:
     info = _post(emulator, "tokeninfo", token=tokens["refresh_token"]).json()
 
     assert info["active"] is True
-    assert info["token_type"] == "refresh_token"
+    # RFC 7662 2.2: token_type is an RFC 6749 7.1 type ("Bearer"); a refresh token has none.
+    assert "token_type" not in info
+    assert info["scope"]
 
 
 @pytest.mark.parametrize("path", ["tokeninfo", "revoke"])
