@@ -6,7 +6,7 @@ PORTAL_PORT ?= 8000
 EMULATOR_PORT ?= 8001
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install lint chromium translations a11y bench wrk
+.PHONY: run test install lint chromium translations a11y bench wrk emulator
 
 # Stamp files make a re-run skip the installs unless the dependency lists changed.
 $(VENV)/.installed: pyproject.toml
@@ -41,6 +41,13 @@ run: install
 	  DEBUG=true $(PY) manage.py runserver --settings=emulator.settings 127.0.0.1:$(EMULATOR_PORT) & \
 	fi; \
 	DEBUG=true ADMIN_PIDS=$${ADMIN_PIDS-27858815024} $(PY) manage.py runserver 127.0.0.1:$(PORTAL_PORT)
+
+# The emulator alone, for another team's service (emulator/README.md, "Using the emulator
+# for your own service"): EMULATOR_EXTRA_CLIENTS_FILE names their clients.
+emulator: install
+	@DEBUG=true $(PY) manage.py emulator_prepare --settings=emulator.settings
+	@echo "  Local ID-porten emulator:  http://localhost:$(EMULATOR_PORT)/  (Ctrl-C stops it)"
+	@DEBUG=true $(PY) manage.py runserver --settings=emulator.settings 127.0.0.1:$(EMULATOR_PORT)
 
 # Browser tests drive Debian's chromium; Playwright cannot download a browser here.
 chromium:

@@ -39,6 +39,10 @@ EMULATOR_ISSUER = envurl("EMULATOR_ISSUER", "http://localhost:8001")
 EMULATOR_CLIENTS_FILE = Path(
     envstr("EMULATOR_CLIENTS_FILE", "") or BASE_DIR / "emulator" / "clients.json"
 )
+# Another team's clients, besides those of EMULATOR_CLIENTS_FILE: read again on the first
+# request after the file changes, without a restart (emulator/client_config.py).
+_extra_clients_file = envstr("EMULATOR_EXTRA_CLIENTS_FILE", "")
+EMULATOR_EXTRA_CLIENTS_FILE = Path(_extra_clients_file) if _extra_clients_file else None
 # The test PKI of the JWT grant (emulator_pki): the CA the grant trusts and the clients'
 # PKCS#12 files. Tests point it at a temporary folder.
 EMULATOR_PKI_DIR = Path(envstr("EMULATOR_PKI_DIR", "") or BASE_DIR / "var" / "pki")
@@ -80,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # One read of the clock offset per request (emulator/clock.py).
     "emulator.clock.clock_middleware",
+    # One stat of EMULATOR_EXTRA_CLIENTS_FILE per request, a read when it changed.
+    "emulator.client_config.extra_clients_middleware",
 ]
 
 ROOT_URLCONF = "emulator.urls"

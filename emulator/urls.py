@@ -19,6 +19,7 @@ from emulator.views import (
 # ID-porten's own paths (old platform), so the portal's configuration is only the issuer.
 urlpatterns = [
     path("", home.home, name="home"),
+    path("healthz", home.health, name="health"),
     path(".well-known/openid-configuration", metadata.discovery, name="discovery"),
     path("jwk", metadata.jwk, name="jwk"),
     path("authorize", authorize.authorize, name="authorize"),

@@ -71,7 +71,6 @@ def _metadata(issuer: str) -> dict[str, object]:
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
         "authorization_response_iss_parameter_supported": True,
-        "request_parameter_supported": False,
     }
 
 

@@ -65,6 +65,8 @@ class EmulatorServer:
         self.database_path = workdir / "emulator.sqlite3"
         self.stderr_path = workdir / "emulator.stderr"
         self.pki_dir = workdir / "pki"
+        # Absent until a test writes it (tests/emulator/test_extra_clients.py).
+        self.extra_clients_file = workdir / "extra-clients.json"
         self.env = {
             **os.environ,
             "DEBUG": "true",
@@ -72,6 +74,7 @@ class EmulatorServer:
             "EMULATOR_ISSUER": self.url,
             "EMULATOR_DATABASE_URL": f"sqlite://{self.database_path}",
             "EMULATOR_PKI_DIR": str(self.pki_dir),
+            "EMULATOR_EXTRA_CLIENTS_FILE": str(self.extra_clients_file),
             "PYTHONUNBUFFERED": "1",
         }
         self.process: subprocess.Popen[bytes] | None = None
