@@ -36,7 +36,9 @@ from emulator.services import (
 )
 from emulator.tokens import WRONG_ISSUER
 from emulator.types import (
+    EIDAS,
     EIDS,
+    EIDS_BY_CHOICE,
     EMAIL_LOGIN_ACR,
     FEDERATED,
     OLD_ACR,
@@ -99,6 +101,8 @@ def error_page(request: HttpRequest, message: str, *, status: int = 400) -> Http
 
 ACR_LEVELS = {**REQUESTABLE_ACR, **EMAIL_LOGIN_ACR}
 TESTID_HINT = "testid:"
+# The old platform's login_hint for a foreign eID (docs/idporten.md 3.2).
+EIDAS_HINT = "eidas:true"
 
 
 def _requested_level(acr_values: str) -> tuple[Level, bool]:
@@ -274,7 +278,11 @@ def authorize(request: HttpRequest) -> HttpResponse:
         # sso_suffices: there is one.
         code = authorization_complete(pending=pending, sso=cast(SsoSession, sso), eid=FEDERATED)
         return _code_redirect(pending, code)
-    return redirect("testid-login", key=pending.key)
+    login_page = redirect("testid-login", key=pending.key)
+    if params.get("login_hint") == EIDAS_HINT:
+        # The old platform's hint for a foreign eID: the TestID page opens with eIDAS chosen.
+        login_page["Location"] = with_query(login_page["Location"], {"eid": EIDAS.choice})
+    return login_page
 
 
 def _headless_login(
@@ -340,8 +348,12 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
             return _code_redirect(pending, code)
         status = 400
     else:
+        chosen = request.GET.get("eid", "")
         form = TestIdLoginForm(
-            initial={"eid": EIDS[0].choice, "level": LEVEL_NAMES.get(required, "substantial")},
+            initial={
+                "eid": chosen if chosen in EIDS_BY_CHOICE else EIDS[0].choice,
+                "level": LEVEL_NAMES.get(required, "substantial"),
+            },
             required_level=required,
         )
         status = 200

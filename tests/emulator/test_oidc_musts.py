@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import requests
 
 from tests.emulator.support import (
@@ -133,3 +135,10 @@ def test_the_published_keys_say_their_use_once(emulator: Emulator) -> None:
 
     # RFC 7517 4.3: use and key_ops SHOULD NOT be used together.
     assert all(key["use"] == "sig" and "key_ops" not in key for key in keys)
+
+
+def test_the_old_platforms_eidas_hint_opens_the_page_with_eidas_chosen(emulator: Emulator):
+    page = authorize(emulator, requests.Session(), authorization_request(login_hint="eidas:true"))
+
+    chosen = re.findall(r'<input[^>]*name="eid"[^>]*value="([^"]+)" checked>', page.text)
+    assert chosen == ["eIDAS"]
