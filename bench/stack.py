@@ -27,7 +27,7 @@ import requests
 from idporten.environments import LOCAL_SERVER_CLIENT_ID
 from tests.emulator.support import Emulator, EmulatorServer
 from tests.gunicorn_support import GunicornPortal, gunicorn_portal
-from tests.idporten.portal_flow import Portal
+from tests.idporten.portal_flow import Portal, portal_client_register
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
@@ -158,22 +158,6 @@ def _redis_forget(prefix: str) -> None:
         connection.delete(key)
 
 
-def _portal_client(emulator: Emulator, url: str, client_id: str, secret: str) -> None:
-    """The portal's client at the emulator, for the portal's own port."""
-    emulator.register_client(
-        client_id=client_id,
-        client_secret=secret,
-        redirect_uris=[f"{url}/oidc/callback/"],
-        post_logout_redirect_uris=[f"{url}/logget-ut/"],
-        orgno="991825827",
-        organisation_name="DIGITALISERINGSDIREKTORATET",
-        service_name="DIGITALISERINGSDIREKTORATET",
-        scopes=["openid", "profile", "idporten:user.log.all.read"],
-        grant_types=["authorization_code", "refresh_token"],
-        token_endpoint_auth_methods=["client_secret_basic"],
-    )
-
-
 @contextmanager
 def running_stack(workdir: Path, *, citizens: int) -> Iterator[Stack]:
     """The emulator (with `citizens` bench citizens) and the portal, stopped on the way out;
@@ -201,7 +185,7 @@ def running_stack(workdir: Path, *, citizens: int) -> Iterator[Stack]:
             IDPORTEN_KEYSTORE_PATH=str(pki / f"{LOCAL_SERVER_CLIENT_ID}.p12"),
             IDPORTEN_KEYSTORE_PASSWORD_FILE=str(pki / f"{LOCAL_SERVER_CLIENT_ID}.password"),
         ) as portal_server:
-            _portal_client(emulator, portal_server.url, client_id, secret)
+            portal_client_register(emulator, portal_server.url, client_id, secret)
             try:
                 yield Stack(emulator, Portal(portal_server.url, client_id, emulator), portal_server)
             except Exception:

@@ -63,17 +63,15 @@ class Portal:
         return urlsplit(response.url).path
 
 
-@pytest.fixture
-def portal(live_server, emulator: Emulator, settings) -> Portal:
-    """The portal configured against the emulator, with a client registered for its port."""
-    client_id = f"e2e-portal-{secrets.token_hex(4)}"
-    secret = secrets.token_urlsafe(24)
+def portal_client_register(emulator: Emulator, url: str, client_id: str, secret: str) -> None:
+    """Register a portal at `url` as the emulator's client, as emulator/clients.json registers
+    the portal of `make run`."""
     emulator.register_client(
         client_id=client_id,
         client_secret=secret,
-        redirect_uris=[f"{live_server.url}/oidc/callback/"],
-        post_logout_redirect_uris=[f"{live_server.url}/logget-ut/"],
-        frontchannel_logout_uri=f"{live_server.url}/frontchannel-logout",
+        redirect_uris=[f"{url}/oidc/callback/"],
+        post_logout_redirect_uris=[f"{url}/logget-ut/"],
+        frontchannel_logout_uri=f"{url}/frontchannel-logout",
         frontchannel_logout_session_required=True,
         orgno="991825827",
         organisation_name="DIGITALISERINGSDIREKTORATET",
@@ -82,6 +80,14 @@ def portal(live_server, emulator: Emulator, settings) -> Portal:
         grant_types=["authorization_code", "refresh_token"],
         token_endpoint_auth_methods=["client_secret_basic", "client_secret_post"],
     )
+
+
+@pytest.fixture
+def portal(live_server, emulator: Emulator, settings) -> Portal:
+    """The portal configured against the emulator, with a client registered for its port."""
+    client_id = f"e2e-portal-{secrets.token_hex(4)}"
+    secret = secrets.token_urlsafe(24)
+    portal_client_register(emulator, live_server.url, client_id, secret)
     settings.IDPORTEN_ISSUER = emulator.issuer
     settings.IDPORTEN_CLIENT_ID = client_id
     settings.IDPORTEN_CLIENT_SECRET = secret

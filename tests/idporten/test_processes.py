@@ -24,7 +24,7 @@ from requests.adapters import HTTPAdapter
 
 from tests.emulator.support import Emulator
 from tests.gunicorn_support import GunicornPortal, gunicorn_portals
-from tests.idporten.portal_flow import Portal
+from tests.idporten.portal_flow import Portal, portal_client_register
 from tests.round_robin import round_robin
 
 TIMEOUT = 20
@@ -120,20 +120,7 @@ def balanced(request: pytest.FixtureRequest, emulator: Emulator) -> Iterator[Bal
         database_url = servers[0].database_url
         with round_robin([(s.host, s.port) for s in servers]) as (port, chosen):
             url = f"http://127.0.0.1:{port}"
-            emulator.register_client(
-                client_id=client_id,
-                client_secret=secret,
-                redirect_uris=[f"{url}/oidc/callback/"],
-                post_logout_redirect_uris=[f"{url}/logget-ut/"],
-                frontchannel_logout_uri=f"{url}/frontchannel-logout",
-                frontchannel_logout_session_required=True,
-                orgno="991825827",
-                organisation_name="DIGITALISERINGSDIREKTORATET",
-                service_name="DIGITALISERINGSDIREKTORATET",
-                scopes=["openid", "profile", "idporten:user.log.all.read"],
-                grant_types=["authorization_code", "refresh_token"],
-                token_endpoint_auth_methods=["client_secret_basic"],
-            )
+            portal_client_register(emulator, url, client_id, secret)
             portal = Portal(url=url, client_id=client_id, emulator=emulator)
             yield Balanced(portal, servers, chosen, database_url)
 
