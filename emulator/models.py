@@ -221,3 +221,32 @@ class ClockOffset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seconds:+.0f} s"
+
+
+class DebuggerRequest(models.Model):
+    """One request a client made to an OpenID endpoint, for the debugger page (dev and test
+    mode only; emulator/debugger.py). Never a secret: parameters are kept by name, with values
+    only for harmless ones, and tokens only decoded (header and claims), never as issued."""
+
+    client_id = models.CharField(max_length=200)  # "unknown" when the request named none
+    at = models.DateTimeField()  # the emulator's clock, as the tokens' iat
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=40)
+    # [{"name": ..., "value": ... or null, "length": ... or null}], in the request's order.
+    parameters = models.JSONField(default=list, blank=True)
+    authentication = models.CharField(max_length=40, blank=True)  # "Basic", "Bearer", ...
+    status = models.PositiveSmallIntegerField()
+    error = models.CharField(max_length=100, blank=True)
+    error_description = models.CharField(max_length=500, blank=True)
+    # Why /authorize showed its error page instead of redirecting (emulator.debugger.PAGE_ERRORS).
+    page_error = models.CharField(max_length=40, blank=True)
+    # {"id_token": {"header", "claims", "signature_valid", "nonce_sent"}, "access_token": ...,
+    #  "refresh_token": {"expires_in": ...}} of a 200 from /token.
+    tokens = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["client_id", "-id"], name="debugger_client_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.method} {self.path} {self.status}"

@@ -48,7 +48,7 @@ def invalid_client(description: str) -> JsonResponse:
     return response
 
 
-def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
+def basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
     header = request.headers.get("Authorization", "")
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
@@ -66,7 +66,7 @@ def _basic_credentials(request: HttpRequest) -> tuple[str, str] | None:
 
 def client_authenticate(request: HttpRequest) -> tuple[Client, str]:
     """The authenticated client and its method (the access token's `client_amr`)."""
-    basic = _basic_credentials(request)
+    basic = basic_credentials(request)
     if basic is not None:
         client_id, secret = basic
         method = "client_secret_basic"

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "emulator.clock.clock_middleware",
     # One stat of EMULATOR_EXTRA_CLIENTS_FILE per request, a read when it changed.
     "emulator.client_config.extra_clients_middleware",
+    # In dev and test mode, each request to an OpenID endpoint, for the debugger page.
+    "emulator.debugger.debugger_middleware",
 ]
 
 ROOT_URLCONF = "emulator.urls"

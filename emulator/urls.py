@@ -7,6 +7,7 @@ from emulator.views import (
     authlevel,
     authorize,
     control,
+    debugger,
     endsession,
     home,
     loginhistory,
@@ -46,5 +47,7 @@ urlpatterns = [
     path("_emulator/clients", control.clients, name="control-clients"),
     path("_emulator/clock", control.clock, name="control-clock"),
     path("_emulator/reset", control.reset, name="control-reset"),
+    path("_emulator/debugger", debugger.debugger, name="debugger"),
+    path("_emulator/debugger/<str:client_id>", debugger.debugger, name="debugger-client"),
     path("admin/", admin.site.urls),
 ]

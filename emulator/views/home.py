@@ -11,13 +11,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from emulator.models import SigningKey
+from emulator.views.control import control_enabled
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "emulator/home.html", {"page": "home", "discovery_url": reverse("discovery")}
-    )
+    context = {
+        "page": "home",
+        "discovery_url": reverse("discovery"),
+        # Only where the debugger answers (dev and test mode, from this machine).
+        "debugger_url": reverse("debugger") if control_enabled(request) else None,
+    }
+    return render(request, "emulator/home.html", context)
 
 
 @require_GET
