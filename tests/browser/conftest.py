@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+# Every browser context of the tests. Designsystemet animates a <details> opening for 0.4 s,
+# during which a click on a control inside it lands where the control has not yet arrived (a
+# flaky test, seen). Readers who ask for reduced motion get no animation
+# (static/portal/site.css); so do the tests.
+CONTEXT: dict[str, Any] = {"reduced_motion": "reduce"}
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls made by
 # fixtures there are still synchronous and safe.
@@ -33,10 +40,6 @@ def browser() -> Iterator[Browser]:
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
-                # Designsystemet animates a <details> opening for 0.4 s, during which a click
-                # on a control inside it can land on what lies below (a flaky test, seen).
-                # Readers who ask for reduced motion get no animation; so do the tests.
-                "--force-prefers-reduced-motion",
             ],
         )
         yield browser
@@ -47,7 +50,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh page; a test fails if the Content-Security-Policy blocked anything on the way
     (Chromium reports each refusal as a console error)."""
-    context = browser.new_context(locale="nb-NO")
+    context = browser.new_context(locale="nb-NO", **CONTEXT)
     page = context.new_page()
     refused: list[str] = []
     page.on(

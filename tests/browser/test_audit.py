@@ -26,6 +26,7 @@ from tests.browser.audit import (
     report_write,
     sideways_overflow,
 )
+from tests.browser.conftest import CONTEXT
 from tests.browser.flows import log_in, log_in_at_id_porten
 from tests.caseworker.support import CASEWORKER_PID, CITIZEN_PID, user_with
 from tests.emulator.test_loginhistory_api import forget_logins
@@ -261,7 +262,7 @@ CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
 def page_with_our_styles_added(browser: Browser) -> Iterator[Page]:
     """A page on which the test may add a style sheet, as a reader's browser extension does:
     the site's CSP would refuse it (CSP does not bind a browser's own extensions)."""
-    context = browser.new_context(locale="nb-NO", bypass_csp=True)
+    context = browser.new_context(**CONTEXT, locale="nb-NO", bypass_csp=True)
     yield context.new_page()
     context.close()
 
@@ -286,7 +287,7 @@ def test_text_spacing_clips_nothing(
 
 @pytest.fixture
 def page_without_javascript(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="nb-NO", java_script_enabled=False)
+    context = browser.new_context(**CONTEXT, locale="nb-NO", java_script_enabled=False)
     yield context.new_page()
     context.close()
 

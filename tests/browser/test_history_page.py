@@ -10,6 +10,7 @@ from django.core.cache import cache
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.conftest import CONTEXT
 from tests.browser.flows import log_in
 from tests.emulator.test_loginhistory_api import forget_logins
 from tests.idporten.portal_flow import Portal
@@ -91,7 +92,7 @@ def page_in_language(
     browser: Browser, request: pytest.FixtureRequest
 ) -> Iterator[tuple[Page, str]]:
     _, locale, showing = request.param
-    context = browser.new_context(locale=locale)
+    context = browser.new_context(**CONTEXT, locale=locale)
     yield context.new_page(), showing
     context.close()
 

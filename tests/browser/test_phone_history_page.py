@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from caseworker.models import PreviewLookup
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.conftest import CONTEXT
 from tests.browser.flows import log_in
 from tests.idporten.portal_flow import Portal
 
@@ -201,7 +202,9 @@ def test_a_filter_lands_on_the_results_with_the_focus_on_their_heading(
 def test_without_javascript_the_fragment_still_lands_on_the_results(
     portal: Portal, browser: Browser
 ) -> None:
-    context = browser.new_context(locale="nb-NO", viewport=PHONE, java_script_enabled=False)
+    context = browser.new_context(
+        **CONTEXT, locale="nb-NO", viewport=PHONE, java_script_enabled=False
+    )
     try:
         bare = context.new_page()
         log_in(bare, portal, CITIZEN)
