@@ -18,6 +18,7 @@ import array
 import bisect
 import datetime
 import operator
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
@@ -73,6 +74,10 @@ class History:
 
     def __init__(self, logins: Iterable[Login]) -> None:
         """From logins that are newest first, as flagged() gives them."""
+        # Names this fetch of the history wherever it is read back: what is rendered from it
+        # alone is kept under it (templates/loginhistory/overview.html). Random, so that no
+        # other history, another citizen's or a refreshed one, can ever share it.
+        self.version = secrets.token_hex(16)
         self.texts: list[str] = []
         text_index: dict[str, int] = {}
         self.times = array.array("q")

@@ -26,7 +26,7 @@ def history_cache_key(session: SessionBase) -> str | None:
     if not session_key:
         return None
     # Versioned: a deploy that changes History must not read what the old code cached.
-    return "loginhistory:v2:" + hashlib.sha256(session_key.encode()).hexdigest()
+    return "loginhistory:v3:" + hashlib.sha256(session_key.encode()).hexdigest()
 
 
 def login_history_for_session(session: SessionBase) -> History:

@@ -7,15 +7,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from authlevel.selectors import citizen_badge
+from authlevel.selectors import citizen_badge, citizen_badge_known
 from caseworker.selectors import previews_of_citizen
 from idporten.decorators import login_required_at
 from idporten.eids import eid_product
@@ -98,9 +100,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _without_national_id(request, details)
     # The badge's lookup runs beside the history's fetch: the page waits for the slower of
     # the two, not for both in turn. The worker gets the login's details, not the request, so
-    # it reads neither the session nor the database: only the cache and ID-porten.
+    # it reads neither the session nor the database: only the cache and ID-porten. A badge
+    # known without the API (mostly from the cache) needs no worker: a thread of its own also
+    # opens a connection of its own to the cache, which cost more than the rest of the badge.
+    known_badge = citizen_badge_known(details)
     with ThreadPoolExecutor(max_workers=1) as beside:
-        badge = beside.submit(citizen_badge, details)
+        badge = None if known_badge else beside.submit(citizen_badge, details)
         try:
             history = login_history_for_session(request.session)
             problem = None
@@ -122,25 +127,32 @@ def overview(request: HttpRequest) -> HttpResponse:
             "lookups": list(previews_of_citizen(pid=details.pid))
             if details and details.pid
             else [],
-            "badge": badge.result(),
+            "badge": badge.result() if badge else known_badge,
         }
     if problem:
         return render(request, TEMPLATE, {**ctx, "problem": problem})
 
     filtered = history_filtered(query=request.GET, history=history)
+    today = timezone.localdate()
     ctx.update(
+        # What the page renders from the history and the query alone is kept for as long as
+        # the history is (templates/loginhistory/overview.html), under its version. What only
+        # those parts use is worked out lazily: a page rendered before needs none of it.
+        history_version=history.version,
+        fragment_seconds=settings.LOGINHISTORY_CACHE_SECONDS,
+        today=today,
         form=filtered.form,
         total=len(history),
         truncated=history_is_cut(history),
         span=history_span(history),
-        chart=month_chart(logins_per_month(history, today=timezone.localdate())),
-        per_eid=logins_per_eid(history),
+        chart=SimpleLazyObject(lambda: month_chart(logins_per_month(history, today=today))),
+        per_eid=SimpleLazyObject(lambda: logins_per_eid(history)),
     )
-    if filtered.logins is None:
+    logins = filtered.logins
+    if logins is None:
         return render(request, TEMPLATE, ctx, status=400)
-    table = history_table(form=filtered.form, logins=filtered.logins)
     ctx.update(
-        table=table,
+        table=SimpleLazyObject(lambda: history_table(form=filtered.form, logins=logins)),
         filtered=filtered.form.criteria().active,
         active_filters=filtered.form.active_filters(),
     )

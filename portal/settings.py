@@ -7,6 +7,7 @@ debug, and cookies are Secure with HSTS on whenever DEBUG is off.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
@@ -118,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # cached tokens and lookups; process-local memory otherwise.
 REDIS_URL = envstr("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
@@ -127,6 +128,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered parts of the history page, under the version of the history they were rendered from
+# (templates/loginhistory/overview.html): in each process's own memory, never in Redis, for no
+# longer than the history itself is cached, and only so many: the least used go first.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 
 # Sessions live in the database, never in a cookie. Like ID-porten's own session: 30 minutes
 # idle, 120 minutes at most. The tokens are not in the session but in a row of their own,

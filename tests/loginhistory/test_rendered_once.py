@@ -1,0 +1,82 @@
+"""What the history page renders from the cached history and the query alone (the filter, the
+table and the summary) is rendered once per fetch of the history, and never shown for another
+history: another citizen's, or the same citizen's after "Oppdater". A badge already in the
+cache needs no worker thread."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from idporten.authlevel_api import AuthlevelLookup, UsedLevel
+from loginhistory.tables import LoginTable
+from tests.loginhistory.conftest import (
+    StubApi,
+    days_ago,
+    item,
+    logged_in_client,
+    services_shown,
+)
+from tests.loginhistory.test_badge_beside_the_history import substantial_login
+
+pytestmark = pytest.mark.django_db
+
+
+def rendered_tables(client: Client, path: str = "/min-side/", times: int = 2) -> int:
+    """How many times the table's cells were rendered for `times` views of the page."""
+    with mock.patch.object(LoginTable, "page_cells", autospec=True, wraps=LoginTable.page_cells):
+        for _ in range(times):
+            assert client.get(path).status_code == 200
+        return LoginTable.page_cells.call_count  # type: ignore[attr-defined, no-any-return]
+
+
+def test_the_same_page_again_is_not_rendered_again(citizen: Client, api: StubApi) -> None:
+    api.history([item(days_ago(1))])
+
+    assert rendered_tables(citizen, times=3) == 1
+
+
+def test_another_query_is_rendered_for_itself(citizen: Client, api: StubApi) -> None:
+    api.history([item(days_ago(1), service="NAV"), item(days_ago(2), service="SKATTEETATEN")])
+
+    assert services_shown(citizen.get("/min-side/?tjeneste=NAV")) == ["NAV"]
+    assert services_shown(citizen.get("/min-side/?tjeneste=SKATTEETATEN")) == ["SKATTEETATEN"]
+    assert rendered_tables(citizen, "/min-side/?sortering=tjeneste") == 1
+
+
+def test_another_citizen_never_sees_the_first_ones_logins(api: StubApi) -> None:
+    api.history([item(days_ago(1), service="NAV")])
+    first = logged_in_client(pid="15878510035", sub="sub-a")
+    assert services_shown(first.get("/min-side/")) == ["NAV"]
+    api.history([item(days_ago(1), service="SKATTEETATEN")])
+    second = logged_in_client(pid="04899220043", sub="sub-b")
+
+    assert services_shown(second.get("/min-side/")) == ["SKATTEETATEN"]
+
+
+def test_a_refreshed_history_is_rendered_anew(citizen: Client, api: StubApi) -> None:
+    api.history([item(days_ago(1), service="NAV")])
+    assert services_shown(citizen.get("/min-side/")) == ["NAV"]
+    api.history([item(days_ago(1), service="SKATTEETATEN")])
+
+    citizen.post("/min-side/oppdater/")
+
+    assert services_shown(citizen.get("/min-side/")) == ["SKATTEETATEN"]
+
+
+def test_a_cached_badge_needs_no_worker_thread(api: StubApi, settings: Any) -> None:
+    settings.IDPORTEN_AUTHLEVEL_BASE_URL = "https://authlevel.example"
+    client = substantial_login()
+    with mock.patch("authlevel.selectors.used_level") as used_level:
+        used_level.return_value = AuthlevelLookup(UsedLevel.NOT_HIGH)
+        assert client.get("/min-side/").status_code == 200  # looked up, and cached
+    with mock.patch.object(ThreadPoolExecutor, "submit") as submit:
+        assert client.get("/min-side/").status_code == 200
+
+    submit.assert_not_called()
+    cache.clear()
