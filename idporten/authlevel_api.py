@@ -4,6 +4,7 @@ grant (server_token.py), never with a citizen's own token."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 from dataclasses import dataclass
@@ -42,6 +43,15 @@ class AuthlevelLookup:
     used: UsedLevel
     # Set for UNKNOWN when trying again later may help (ID-porten did not answer).
     temporary: bool = False
+
+
+def server_token_ready() -> None:
+    """The API's server token, fetched now in the calling thread unless this process holds a
+    valid one: for a lookup about to run in a thread that should not touch the database (the
+    token's row), such as one started while a login is still writing its own rows."""
+    if settings.IDPORTEN_AUTHLEVEL_BASE_URL:
+        with contextlib.suppress(ServerTokenUnavailable, http.IdPortenUnavailable):
+            server_access_token(scope=SCOPE)  # the lookup itself reports what went wrong
 
 
 def used_level(*, pid: str, from_date: date | None = None) -> AuthlevelLookup:

@@ -9,12 +9,14 @@ library's uncaught JWT errors, ends as a recorded LoginFailure instead of a 500.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from idporten.discovery import (
@@ -26,7 +28,9 @@ from idporten.discovery import (
 from idporten.failures import FailureKind, login_failed
 from idporten.http import IdPortenUnavailable, get, post_to_token_endpoint
 from idporten.id_token import LoginCheckFailed, verify_id_token
-from idporten.session import store_login
+from idporten.loginhistory_api import login_records_ahead
+from idporten.session import login_details_of, store_login
+from idporten.signals import login_verified
 from idporten.types import LevelOfAssurance
 
 
@@ -80,7 +84,7 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
 
     def verify_token(self, token: str, **kwargs: object) -> dict[str, Any]:
         required = getattr(self.request, "idporten_required_level", LevelOfAssurance.SUBSTANTIAL)
-        return verify_id_token(
+        self.verified_claims = verify_id_token(
             token,
             issuer=settings.IDPORTEN_ISSUER,
             client_id=settings.IDPORTEN_CLIENT_ID,
@@ -88,9 +92,13 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
             nonce=str(kwargs.get("nonce") or ""),
             required_level=required,
         )
+        return self.verified_claims
 
     def store_tokens(self, access_token: str, id_token: str) -> None:
-        """Stored in get_or_create_user instead, once userinfo has been checked too."""
+        """Stored in get_or_create_user instead, once userinfo has been checked too. The
+        library calls this once the ID token has passed every check, before userinfo: the
+        first page's slow lookups start here."""
+        self._first_page_ahead(access_token, self.verified_claims)
 
     def get_userinfo(
         self, access_token: str, id_token: str, payload: dict[str, Any]
@@ -114,6 +122,18 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
         # The signed ID token's claims win (pid, acr, amr, sid, auth_time ...): userinfo,
         # unsigned, may only add claims the ID token lacks.
         return {**userinfo, **payload}
+
+    def _first_page_ahead(self, access_token: str, claims: dict[str, Any]) -> None:
+        """The first page's slow lookups start now, while userinfo is asked and the session
+        made: the login-history API's only for a login with a national identity number (the
+        page asks nothing without one) that lands on the history page; the badge's through
+        login_verified (authlevel.receivers)."""
+        details = login_details_of(claims)
+        history_page = reverse(settings.LOGIN_REDIRECT_URL)
+        landing = self.request.session.get("oidc_login_next") or history_page
+        if details.pid and urlsplit(landing).path == history_page:
+            login_records_ahead(access_token)
+        login_verified.send(sender=type(self), details=details)
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))

@@ -1,19 +1,21 @@
 """ID-porten's OpenID provider metadata, from <issuer>/.well-known/openid-configuration.
 
 ID-porten asks clients to cache the metadata, typically for 24 hours (docs/idporten.md 3.1).
-It is cached in the Django cache, so every process shares one copy, and forgotten whenever a
-login fails in a way a stale copy could explain, so the next attempt fetches it afresh.
+It is cached in the Django cache, so every process shares one copy, fetched once however many
+logins need it at once, and kept parsed in each process (idporten/documents.py). It is forgotten
+whenever a login fails in a way a stale copy could explain, so the next attempt fetches it afresh.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 
+from idporten.documents import PublishedDocument
 from idporten.http import IdPortenUnavailable, get_json
 
 CACHE_SECONDS = 24 * 60 * 60
@@ -46,38 +48,29 @@ class ProviderMetadata:
 REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
 
 
-def _cache_key() -> str:
-    return f"idporten:discovery:{settings.IDPORTEN_ISSUER}"
-
-
 def discovery_url(issuer: str) -> str:
     return f"{issuer.rstrip('/')}/.well-known/openid-configuration"
 
 
-def _fetch() -> dict[str, str]:
-    document = get_json(discovery_url(settings.IDPORTEN_ISSUER), upstream="discovery")
+def _fetch(issuer: str) -> dict[str, Any]:
+    document = get_json(discovery_url(issuer), upstream="discovery")
     if not isinstance(document, dict) or not all(
         isinstance(document.get(name), str) for name in REQUIRED
     ):
         raise IdPortenUnavailable("discovery document lacks required endpoints")
+    # An exact comparison: "https://idporten.no" and "https://idporten.no/" are two issuers.
+    if document["issuer"] != issuer:
+        logger.error(
+            "event=issuer_mismatch configured=%s discovered=%s: logins are refused until "
+            "IDPORTEN_ISSUER matches",
+            issuer,
+            document["issuer"],
+        )
+        raise IssuerMismatch(issuer, document["issuer"])
     return document
 
 
-def provider_metadata() -> ProviderMetadata:
-    """Raises IdPortenUnavailable when it cannot be fetched, IssuerMismatch when it is wrong."""
-    document = cache.get(_cache_key())
-    if document is None:
-        document = _fetch()
-        # An exact comparison: "https://idporten.no" and "https://idporten.no/" are two issuers.
-        if document["issuer"] != settings.IDPORTEN_ISSUER:
-            logger.error(
-                "event=issuer_mismatch configured=%s discovered=%s: logins are refused until "
-                "IDPORTEN_ISSUER matches",
-                settings.IDPORTEN_ISSUER,
-                document["issuer"],
-            )
-            raise IssuerMismatch(settings.IDPORTEN_ISSUER, document["issuer"])
-        cache.set(_cache_key(), document, CACHE_SECONDS)
+def _parsed(document: dict[str, Any]) -> ProviderMetadata:
     return ProviderMetadata(
         issuer=document["issuer"],
         authorization_endpoint=document["authorization_endpoint"],
@@ -91,8 +84,16 @@ def provider_metadata() -> ProviderMetadata:
     )
 
 
+METADATA = PublishedDocument(name="discovery", seconds=CACHE_SECONDS, fetch=_fetch, parse=_parsed)
+
+
+def provider_metadata() -> ProviderMetadata:
+    """Raises IdPortenUnavailable when it cannot be fetched, IssuerMismatch when it is wrong."""
+    return METADATA.get(settings.IDPORTEN_ISSUER)
+
+
 def forget_provider_metadata() -> None:
-    cache.delete(_cache_key())
+    METADATA.forget(settings.IDPORTEN_ISSUER)
 
 
 def provider_origins(*, cached_only: bool = False) -> list[str]:
@@ -103,8 +104,8 @@ def provider_origins(*, cached_only: bool = False) -> list[str]:
     urls = [settings.IDPORTEN_ISSUER]
     try:
         if cached_only:
-            document = cache.get(_cache_key()) or {}
-            endpoint = document.get("end_session_endpoint")
+            metadata = METADATA.cached_only(settings.IDPORTEN_ISSUER)
+            endpoint = metadata.end_session_endpoint if metadata else None
         else:
             endpoint = provider_metadata().end_session_endpoint
     except (IdPortenUnavailable, IssuerMismatch):

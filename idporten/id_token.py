@@ -13,8 +13,8 @@ import time
 from typing import Any, TypeGuard
 
 import jwt
-from django.core.cache import cache
 
+from idporten.documents import PublishedDocument
 from idporten.http import IdPortenUnavailable, get_json
 from idporten.types import LevelOfAssurance, level_of
 
@@ -33,16 +33,15 @@ class LoginCheckFailed(Exception):
         self.detail = detail
 
 
-def _published_keys(jwks_uri: str, *, refresh: bool) -> list[dict[str, Any]]:
-    cache_key = f"idporten:jwks:{jwks_uri}"
-    keys = None if refresh else cache.get(cache_key)
-    if keys is None:
-        document = get_json(jwks_uri, upstream="jwks")
-        if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
-            raise IdPortenUnavailable("JWKS document has no keys")
-        keys = [key for key in document["keys"] if isinstance(key, dict)]
-        cache.set(cache_key, keys, JWKS_CACHE_SECONDS)
-    # Only RSA signing keys can verify an RS256 signature.
+def _fetch_keys(jwks_uri: str) -> list[dict[str, Any]]:
+    document = get_json(jwks_uri, upstream="jwks")
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise IdPortenUnavailable("JWKS document has no keys")
+    return [key for key in document["keys"] if isinstance(key, dict)]
+
+
+def _signing_keys(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only RSA signing keys can verify an RS256 signature."""
     return [
         key
         for key in keys
@@ -52,19 +51,27 @@ def _published_keys(jwks_uri: str, *, refresh: bool) -> list[dict[str, Any]]:
     ]
 
 
+KEY_SETS = PublishedDocument(
+    name="jwks", seconds=JWKS_CACHE_SECONDS, fetch=_fetch_keys, parse=_signing_keys
+)
+
+
 def _signing_key(header: dict[str, Any], jwks_uri: str) -> jwt.PyJWK:
     kid = header.get("kid")
     if kid is None:
         # Allowed by the spec when the choice is unambiguous, and only then.
-        keys = _published_keys(jwks_uri, refresh=False)
+        keys = KEY_SETS.get(jwks_uri)
         if len(keys) != 1:
             raise LoginCheckFailed("kid", f"no kid, and {len(keys)} keys are published")
         return jwt.PyJWK(keys[0], algorithm=ALGORITHM)
-    # An unknown kid usually means ID-porten rotated its keys: fetch them again, once.
-    for refresh in (False, True):
-        for key in _published_keys(jwks_uri, refresh=refresh):
-            if key.get("kid") == kid:
-                return jwt.PyJWK(key, algorithm=ALGORITHM)
+    # An unknown kid usually means ID-porten rotated its keys: fetch them again, once (and
+    # once for every login that finds the same copy wanting at the same time).
+    keys = KEY_SETS.get(jwks_uri)
+    if not any(key.get("kid") == kid for key in keys):
+        keys = KEY_SETS.get(jwks_uri, replacing=keys)
+    for key in keys:
+        if key.get("kid") == kid:
+            return jwt.PyJWK(key, algorithm=ALGORITHM)
     raise LoginCheckFailed("kid", "kid not published")
 
 

@@ -4,6 +4,9 @@ exceptions.
 
 The API's error codes and bodies are undocumented (docs/idporten.md 2.3): 401 is taken to mean
 the token was refused and 403 that the client lacks the scope, as for ID-porten's other APIs.
+
+The API is the slowest part of the first page after a login, so its GET starts at the login
+itself (login_records_ahead), and the page takes that answer instead of asking again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import datetime
 import logging
 import re
 import sys
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
@@ -53,6 +59,45 @@ class HistoryNotOffered(Exception):
     """The portal is not set up for the API here (no address, or the scope is refused)."""
 
 
+# The GETs started at login, by the token they were sent with, for the first page to take. One
+# no page takes (the citizen went elsewhere, or the page landed on another process) is dropped
+# after AHEAD_KEPT_SECONDS; no more than AHEAD_MAX are kept at once (a heavy user's answer is
+# about 2 MB).
+AHEAD_KEPT_SECONDS = 10
+AHEAD_MAX = 16
+_ahead: dict[str, tuple[float, Future[requests.Response]]] = {}
+_ahead_lock = threading.Lock()
+# Long-lived threads, so each keeps its connection to the cache (the breaker's state).
+_ahead_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="loginhistory-ahead")
+
+
+def login_records_ahead(token: str) -> None:
+    """At login, for the first page: the API's GET starts in the background with the login's
+    fresh token. Only the GET runs there, on plain values (no session, no database);
+    login_records() with the same token takes its answer and handles it as its own."""
+    base_url = settings.IDPORTEN_LOGINHISTORY_BASE_URL
+    if not base_url:
+        return
+    now = time.monotonic()
+    with _ahead_lock:
+        for kept, (started, _) in list(_ahead.items()):
+            if now - started > AHEAD_KEPT_SECONDS:
+                del _ahead[kept]
+        if len(_ahead) < AHEAD_MAX:
+            _ahead[token] = (now, _ahead_pool.submit(_get, _url(base_url), token))
+
+
+def _taken_ahead(token: str) -> requests.Response | None:
+    """The answer to the GET started at login with this token; None if there is none, or if it
+    is still queued behind other logins' (asking now is quicker). Raises IdPortenUnavailable
+    when it got no answer: asking again would make the page wait twice."""
+    with _ahead_lock:
+        entry = _ahead.pop(token, None)
+    if entry is None or entry[1].cancel():
+        return None
+    return entry[1].result()
+
+
 def login_records(session: SessionBase) -> list[LoginRecord]:
     """The logged-in citizen's logins as the API lists them, newest first.
 
@@ -63,10 +108,12 @@ def login_records(session: SessionBase) -> list[LoginRecord]:
     if not base_url:
         logger.error("event=loginhistory_not_configured")
         raise HistoryNotOffered("IDPORTEN_LOGINHISTORY_BASE_URL is empty")
-    url = base_url.rstrip("/") + PATHS[settings.LOGINHISTORY_ENDPOINT]
+    url = _url(base_url)
     try:
         token = access_token(session)
-        response = _get(url, token)
+        response = _taken_ahead(token)
+        if response is None:
+            response = _get(url, token)
         if response.status_code == 401:
             logger.info("event=loginhistory_token_refused retry=renewed_token")
             response = _get(url, access_token(session, refused=token))
@@ -78,6 +125,10 @@ def login_records(session: SessionBase) -> list[LoginRecord]:
         logger.warning("event=loginhistory_unavailable reason=%s", reason)
         raise HistoryUnavailable(str(exc)) from exc
     return parse_items(_body(response))
+
+
+def _url(base_url: str) -> str:
+    return base_url.rstrip("/") + PATHS[settings.LOGINHISTORY_ENDPOINT]
 
 
 def _get(url: str, token: str) -> requests.Response:

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from idporten.session import ReauthenticationRequired, login_details
+from idporten.session import LAST_SEEN_KEY, ReauthenticationRequired, login_details
 
 # Extending the idle timeout costs a session write, so do it at most this often.
 TOUCH_INTERVAL_SECONDS = 60
@@ -43,8 +43,8 @@ class IdPortenSessionMiddleware:
                 auth.logout(request)
                 messages.info(request, _("You were logged out because your session ran out."))
                 return HttpResponseRedirect(reverse("portal:front"))
-            if now - request.session.get("last_seen", 0) > TOUCH_INTERVAL_SECONDS:
-                request.session["last_seen"] = now  # saving the session extends its expiry
+            if now - request.session.get(LAST_SEEN_KEY, 0) > TOUCH_INTERVAL_SECONDS:
+                request.session[LAST_SEEN_KEY] = now  # saving the session extends its expiry
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

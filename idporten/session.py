@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 TOKENS_KEY = "idporten_tokens"
 LOGIN_KEY = "idporten_login"
+# When the citizen was last seen (idporten.middleware): a write of it extends the idle expiry.
+LAST_SEEN_KEY = "last_seen"
 # Refresh this long before the access token expires, so it is still valid when it arrives.
 REFRESH_MARGIN = datetime.timedelta(seconds=30)
 # ID-porten's access tokens, when a token response does not say.
@@ -80,13 +82,10 @@ class Tokens:
     id_token: str
 
 
-def store_login(
-    session: SessionBase, *, claims: dict[str, Any], token_response: dict[str, Any]
-) -> None:
-    """At login: the claims into the session, the tokens into a new row (the login's earlier
-    row, if a step-up replaces it, goes)."""
+def login_details_of(claims: dict[str, Any]) -> LoginDetails:
+    """The details of a login whose claims have been checked (idporten.id_token), as of now."""
     amr = claims.get("amr") or []
-    login = LoginDetails(
+    return LoginDetails(
         pid=claims.get("pid", ""),
         acr=claims["acr"],
         amr=(amr,) if isinstance(amr, str) else tuple(amr),  # the old platform sent a string
@@ -94,6 +93,14 @@ def store_login(
         auth_time=claims.get("auth_time"),
         logged_in_at=time.time(),
     )
+
+
+def store_login(
+    session: SessionBase, *, claims: dict[str, Any], token_response: dict[str, Any]
+) -> None:
+    """At login: the claims into the session, the tokens into a new row (the login's earlier
+    row, if a step-up replaces it, goes)."""
+    login = login_details_of(claims)
     tokens_forget(session)
     now = timezone.now()
     row = LoginTokens(
@@ -104,6 +111,8 @@ def store_login(
     row.save(force_insert=True)
     session[LOGIN_KEY] = dataclasses.asdict(login)
     session[TOKENS_KEY] = str(row.pk)
+    # Seen now: the first page after the login, saved a moment ago, need not write it again.
+    session[LAST_SEEN_KEY] = login.logged_in_at
 
 
 def _fill(

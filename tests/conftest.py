@@ -7,9 +7,17 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+from idporten.documents import published_documents_forget_in_process
 from idporten.environments import LOCAL_SERVER_CLIENT_ID
 from tests.emulator.support import Emulator, EmulatorServer
 from tests.idporten.portal_flow import portal  # noqa: F401 (the portal against the emulator)
+
+
+@pytest.fixture(autouse=True)
+def no_published_documents_remembered() -> None:
+    """Tests empty the cache between them, and so each starts with ID-porten's discovery and
+    key set unread by the process too (idporten/documents.py keeps parsed copies)."""
+    published_documents_forget_in_process()
 
 
 @pytest.fixture(scope="session")

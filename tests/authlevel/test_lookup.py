@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from unittest import mock
 
@@ -132,3 +135,26 @@ def test_an_environment_without_the_api_gives_unknown_without_a_call(settings):
     with mock.patch("idporten.http.SESSION.post") as post:
         assert authlevel_lookup(pid=PID).used is UsedLevel.UNKNOWN
     post.assert_not_called()
+
+
+def test_lookups_for_one_person_at_once_ask_the_api_once() -> None:
+    """As the first page's badge does while the lookup the login started is under way."""
+
+    def slowly(url: str, **kwargs: object) -> mock.Mock:
+        time.sleep(0.2)
+        return answer(200, {"harbruktnivaa4": True})
+
+    at_once = 5
+    start = threading.Barrier(at_once)
+
+    def lookup(_: int) -> AuthlevelLookup:
+        start.wait()
+        return authlevel_lookup(pid=PID)
+
+    with (
+        mock.patch("idporten.http.SESSION.post", side_effect=slowly) as post,
+        ThreadPoolExecutor(at_once) as pool,
+    ):
+        lookups = list(pool.map(lookup, range(at_once)))
+    assert post.call_count == 1
+    assert {found.used for found in lookups} == {UsedLevel.HIGH}

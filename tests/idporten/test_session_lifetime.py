@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from idporten.session import LOGIN_KEY, store_login
+from idporten.session import LAST_SEEN_KEY, LOGIN_KEY, store_login
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_after_two_hours_the_citizen_is_logged_out_whatever_the_activity(citizen
 def test_the_session_expires_after_thirty_idle_minutes_and_activity_extends_it(citizen):
     key = citizen.session.session_key
     session = citizen.session
-    session["last_seen"] = time.time() - 120  # last request two minutes ago
+    session[LAST_SEEN_KEY] = time.time() - 120  # last request two minutes ago
     session.save()
     # About to expire: the last write was nearly 30 minutes ago.
     Session.objects.filter(session_key=key).update(
@@ -68,8 +68,18 @@ def test_a_request_within_a_minute_does_not_write_the_session_again(citizen):
     assert Session.objects.get(session_key=key).expire_date == before
 
 
+def test_the_first_page_after_the_login_does_not_write_the_session_again(citizen):
+    key = citizen.session.session_key
+    before = Session.objects.get(session_key=key).expire_date
+    citizen.get("/min-side/")
+    assert Session.objects.get(session_key=key).expire_date == before
+
+
 def test_the_session_cookie_is_http_only_and_lax(citizen, settings):
-    response = citizen.get("/min-side/")  # the first request after login writes the session
+    session = citizen.session
+    session[LAST_SEEN_KEY] = time.time() - 120  # so that this request writes the session
+    session.save()
+    response = citizen.get("/min-side/")
     assert response.status_code == 200
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] is True

@@ -20,6 +20,7 @@ from idporten.discovery import ProviderMetadata
 from idporten.http import IdPortenUnavailable
 from idporten.models import LoginTokens
 from idporten.session import (
+    LAST_SEEN_KEY,
     TOKENS_KEY,
     ReauthenticationRequired,
     access_token,
@@ -192,7 +193,7 @@ def test_a_session_saved_after_another_request_refreshed_keeps_the_new_tokens():
         "idporten.http.SESSION.post", return_value=token_answer(200, token_response(2))
     ):
         assert access_token(refreshing.session) == "access-2"
-    earlier["last_seen"] = time.time()
+    earlier[LAST_SEEN_KEY] = time.time()
     earlier.save()
 
     assert tokens_of(store(refreshing.session.session_key))["refresh_token"] == "refresh-2"
@@ -203,7 +204,7 @@ def test_the_tokens_are_encrypted_at_rest_and_not_in_the_session():
     raw = bytes(row_of(request.session).sealed)
     for secret in (b"access-1", b"refresh-1", b"id-token"):
         assert secret not in raw
-    assert set(request.session.keys()) == {"idporten_login", TOKENS_KEY}
+    assert set(request.session.keys()) == {"idporten_login", TOKENS_KEY, LAST_SEEN_KEY}
     assert "access-1" not in str(dict(request.session.items()))
 
 
