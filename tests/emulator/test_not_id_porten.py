@@ -268,12 +268,14 @@ for name in json.loads(os.environ["PAGES"]):
 print(json.dumps(answers))
 """
 
-# Not pages of their own: the layout every page extends, and the notice it includes.
+# Not pages of their own: the layout every page extends, the notice it includes, and the
+# parts that pages include (named with a leading "_").
 NOT_PAGES = {"emulator/base.html", "emulator/notice.html"}
 
 
 def _page_templates() -> list[str]:
-    names = sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html"))
+    paths = sorted(TEMPLATES.rglob("*.html"))
+    names = [str(path.relative_to(TEMPLATES)) for path in paths if not path.name.startswith("_")]
     return [name for name in names if name not in NOT_PAGES]
 
 
