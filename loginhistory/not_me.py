@@ -27,7 +27,11 @@ from loginhistory.history import History, wall_seconds
 from loginhistory.types import Login
 
 DIGEST_LENGTH = 16
-DIGEST_PATTERN = re.compile(rf"[0-9a-f]{{{DIGEST_LENGTH}}}")
+# Hexadecimal written with the letters a-p instead of 0-9a-f: a digest never holds a run of
+# 11 digits, which a reader (and common/logging's masking) would take for a national
+# identity number. With 0-9, about one digest in 40 held one.
+_HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+DIGEST_PATTERN = re.compile(rf"[a-p]{{{DIGEST_LENGTH}}}")
 _DIGEST_SALT = "loginhistory.not_me"
 # Whom to contact when the history does not name the eID's issuer: a single sign-on
 # ("Federated") follows a login with one of these, and TestID or an unknown name tells nothing.
@@ -39,7 +43,8 @@ def _digest(*, wall: int, service: str, eid: str, integration_id: str) -> str:
     # address belongs to which login. Two logins alike in all four fields (the same second, the
     # same service and eID) share a digest; the page then shows the first, which reads the same.
     message = f"{wall}|{service}|{eid}|{integration_id}"
-    return salted_hmac(_DIGEST_SALT, message, algorithm="sha256").hexdigest()[:DIGEST_LENGTH]
+    digest = salted_hmac(_DIGEST_SALT, message, algorithm="sha256").hexdigest()
+    return digest[:DIGEST_LENGTH].translate(_HEX_AS_LETTERS)
 
 
 def login_digest(login: Login) -> str:

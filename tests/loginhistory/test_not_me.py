@@ -23,7 +23,7 @@ from tests.loginhistory.conftest import StubApi, item, logged_in_client
 
 pytestmark = pytest.mark.django_db
 
-NOT_ME_LINK = re.compile(r'href="(/min-side/var-ikke-meg/([0-9a-f]+)/)"')
+NOT_ME_LINK = re.compile(r'href="(/min-side/var-ikke-meg/([a-p]+)/)"')
 LOOKUP_LINK = re.compile(r'href="(/min-side/oppslag/(\d+)/)"')
 TEL_LINK = re.compile(r'href="(tel:[^"]*)"')
 # In July, Norwegian summer time: the page must say so (UTC+02:00), not leave it to be guessed.
@@ -73,6 +73,7 @@ class TestTheLinks:
         digests = {digest for _, digest in NOT_ME_LINK.findall(html)}
         assert len(digests) == len(HISTORY)
         assert all(len(digest) == 16 for digest in digests)
+        assert not any(re.search(r"\d", digest) for digest in digests)  # never 11 digits
         # The date as the language writes it (English: "1 July 2026").
         assert re.search(
             r'Was this not you\?<span class="ds-sr-only"> The login at 14:21 on [^<]*July[^<]*2026 '
@@ -102,7 +103,7 @@ class TestTheLinks:
 
         for login in logins:
             assert login_by_digest(history=history, digest=login_digest(login)) == login
-        assert login_by_digest(history=history, digest="0" * 16) is None
+        assert login_by_digest(history=history, digest="a" * 16) is None
 
 
 def _record(entry: dict[str, str]) -> LoginRecord:
@@ -217,7 +218,7 @@ def text_of_html(html: str) -> str:
 
 class TestWhoReachesThePage:
     def test_someone_not_logged_in_is_sent_to_log_in_and_back(self, client: Client) -> None:
-        path = "/min-side/var-ikke-meg/0123456789abcdef/"
+        path = "/min-side/var-ikke-meg/abcdefghijklmnop/"
         response = client.get(path)
 
         assert response.status_code == 302
@@ -235,7 +236,7 @@ class TestWhoReachesThePage:
         assert theirs.get(their_login).status_code == 200
         assert mine.get(their_login).status_code == 404
 
-    @pytest.mark.parametrize("digest", ["0123456789abcdef", "ABCDEF0123456789", "x" * 300])
+    @pytest.mark.parametrize("digest", ["abcdefghijklmnop", "0123456789abcdef", "x" * 300])
     def test_an_unknown_or_malformed_digest_is_not_found(
         self, citizen: Client, history: StubApi, digest: str
     ) -> None:
@@ -243,7 +244,7 @@ class TestWhoReachesThePage:
         response = citizen.get(f"/min-side/var-ikke-meg/{digest}/")
 
         assert response.status_code == 404
-        if digest != "0123456789abcdef":  # not even the API is asked
+        if digest != "abcdefghijklmnop":  # not even the API is asked
             assert len(history.calls) == calls
 
     def test_a_login_without_a_national_identity_number_has_no_such_pages(
@@ -251,7 +252,7 @@ class TestWhoReachesThePage:
     ) -> None:
         client = logged_in_client(pid="")
 
-        assert client.get("/min-side/var-ikke-meg/0123456789abcdef/").status_code == 404
+        assert client.get("/min-side/var-ikke-meg/abcdefghijklmnop/").status_code == 404
         assert client.get("/min-side/oppslag/1/").status_code == 404
         assert api.calls == []
 
@@ -260,7 +261,7 @@ class TestWhoReachesThePage:
     ) -> None:
         api.answer(500, {"error": "server_error"})
 
-        response = in_language(citizen, "en").get("/min-side/var-ikke-meg/0123456789abcdef/")
+        response = in_language(citizen, "en").get("/min-side/var-ikke-meg/abcdefghijklmnop/")
 
         assert response.status_code == 503
         assert "cannot be fetched just now" in response.content.decode()
@@ -268,7 +269,7 @@ class TestWhoReachesThePage:
     def test_a_caseworker_in_a_preview_is_sent_back_to_the_preview(self, client: Client) -> None:
         open_preview(client, caseworker_client(client))
 
-        for path in ("/min-side/var-ikke-meg/0123456789abcdef/", "/min-side/oppslag/1/"):
+        for path in ("/min-side/var-ikke-meg/abcdefghijklmnop/", "/min-side/oppslag/1/"):
             response = client.get(path)
             assert response.status_code == 302
             assert response["Location"] == "/saksbehandler/forhandsvisning/"
