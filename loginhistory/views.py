@@ -192,13 +192,8 @@ def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
             status=404,
             content_type="text/plain; charset=utf-8",
         )
-    try:
-        history = login_history_for_session(request.session)
-    except (HistoryNotOffered, HistoryUnavailable, ReauthenticationRequired) as exc:
-        if isinstance(exc, ReauthenticationRequired) and not _refused_right_after_login(
-            login_details(request.session)
-        ):
-            raise
+    history = _history_or_none(request)
+    if history is None:
         return HttpResponse(
             _("Your login history cannot be fetched just now. Try again in a few minutes."),
             status=503,
