@@ -29,16 +29,10 @@ def debugged_client(emulator_server: EmulatorServer) -> RegisteredClient:
         # Long enough to need wrapping at 320 px.
         "http://127.0.0.1:5555/" + "callback" * 20,
     )
-    emulator.register_client(
-        client_id=client.client_id,
-        client_secret=client.client_secret,
-        redirect_uris=[client.redirect_uri],
-        orgno="991825827",
-        organisation_name="DIGITALISERINGSDIREKTORATET",
+    emulator.register(
+        client,
         service_name="Debugger browser test",
-        scopes=["openid", "profile"],
         grant_types=["authorization_code", "refresh_token"],
-        token_endpoint_auth_methods=["client_secret_basic"],
     )
     flow = emulator.code_flow(client=client)
     emulator.fault("token", "bad_signature")

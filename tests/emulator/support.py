@@ -162,6 +162,24 @@ class Emulator:
     def register_client(self, **fields: Any) -> None:
         self._control("POST", "clients", fields)
 
+    def register(self, client: RegisteredClient, **fields: Any) -> None:
+        """Register `client` for the code flow with its secret, under the portal's
+        organisation; `fields` add to the registration or replace its defaults."""
+        self.register_client(
+            **{
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+                "redirect_uris": [client.redirect_uri],
+                "orgno": "991825827",
+                "organisation_name": "DIGITALISERINGSDIREKTORATET",
+                "service_name": "DIGITALISERINGSDIREKTORATET",
+                "scopes": ["openid", "profile"],
+                "grant_types": ["authorization_code"],
+                "token_endpoint_auth_methods": ["client_secret_basic"],
+                **fields,
+            }
+        )
+
     def shift_clock(self, seconds: float) -> None:
         self._clock_offset += seconds
         self._control("POST", "clock", {"offset_seconds": self._clock_offset})

@@ -36,14 +36,9 @@ def _client(emulator: Emulator) -> RegisteredClient:
     client = RegisteredClient(
         f"debugger-{secrets.token_hex(4)}", secrets.token_urlsafe(24), "http://127.0.0.1:5555/cb"
     )
-    emulator.register_client(
-        client_id=client.client_id,
-        client_secret=client.client_secret,
-        redirect_uris=[client.redirect_uri],
-        orgno="991825827",
-        organisation_name="DIGITALISERINGSDIREKTORATET",
+    emulator.register(
+        client,
         service_name="Debugger test",
-        scopes=["openid", "profile"],
         grant_types=["authorization_code", "refresh_token"],
         token_endpoint_auth_methods=["client_secret_basic", "client_secret_post"],
     )

@@ -150,17 +150,7 @@ def test_with_the_eidas_scope_the_mandatory_attributes_come_too(emulator: Emulat
     client = RegisteredClient(
         f"eidas-client-{secrets.token_hex(4)}", "eidas-secret", "http://127.0.0.1:5599/cb"
     )
-    emulator.register_client(
-        client_id=client.client_id,
-        client_secret=client.client_secret,
-        redirect_uris=[client.redirect_uri],
-        orgno="991825827",
-        organisation_name="DIGITALISERINGSDIREKTORATET",
-        service_name="DIGITALISERINGSDIREKTORATET",
-        scopes=["openid", "profile", "eidas"],
-        grant_types=["authorization_code"],
-        token_endpoint_auth_methods=["client_secret_basic"],
-    )
+    emulator.register(client, scopes=["openid", "profile", "eidas"])
     browser = requests.Session()
     request = authorization_request(client, scope="openid eidas")
     page = authorize(emulator, browser, request)
