@@ -22,7 +22,6 @@ DAYS_BETWEEN_BIRTHS = 173
 # 100-499 gives a birth year in the 1900s (docs/idporten.md 6.2).
 FIRST_INDIVIDUAL_NUMBER = 100
 INDIVIDUAL_NUMBERS = 400
-BATCH_SIZE = 2000
 
 
 def synthetic_pids(count: int) -> list[str]:
@@ -57,32 +56,22 @@ def citizens_seed(*, pids: list[str]) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from emulator.models import LoginEvent, Person
     from emulator.personas import HIGH_LEVEL_USER
     from emulator.seeding import PLANS, generate_history
+    from emulator.services import person_history_write
 
     ordinary = next(plan for plan in PLANS if plan.persona.pid == HIGH_LEVEL_USER.pid)
     now = timezone.now()
-    events: list[LoginEvent] = []
+    written = 0
     with transaction.atomic():
         for pid in pids:
-            person = Person.objects.create(pid=pid)
             plan = dataclasses.replace(
                 ordinary, persona=dataclasses.replace(ordinary.persona, pid=pid)
             )
-            events.extend(
-                LoginEvent(
-                    person=person,
-                    timestamp=login.timestamp,
-                    service_name=login.service.name,
-                    eid=login.eid,
-                    integration_id=login.service.integration_id,
-                    orgno=login.service.orgno,
-                )
-                for login in generate_history(plan, now=now)
-            )
-        LoginEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    return len(events)
+            history = generate_history(plan, now=now)
+            person_history_write(pid=pid, history=history)
+            written += len(history)
+    return written
 
 
 def main() -> None:

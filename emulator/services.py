@@ -6,7 +6,7 @@ import datetime
 import functools
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from emulator.models import (
     SsoSession,
 )
 from emulator.pkce import pkce_s256_matches, pkce_verifier_is_well_formed
+from emulator.seeding import GeneratedLogin
 from emulator.selectors import token_hash
 from emulator.types import Level
 
@@ -131,6 +132,29 @@ def clients_load_file(*, path: Path) -> list[Client]:
     definitions = json.loads(path.read_text(encoding="utf-8"))
     with transaction.atomic():
         return [client_upsert(definition=definition) for definition in definitions]
+
+
+# Rows per INSERT when a generated history is written (10,000 logins for the heaviest persona).
+HISTORY_BATCH_SIZE = 2000
+
+
+def person_history_write(*, pid: str, history: Iterable[GeneratedLogin]) -> None:
+    """A new person with a generated history (emulator/seeding.py) in the login log."""
+    person = Person.objects.create(pid=pid)
+    LoginEvent.objects.bulk_create(
+        (
+            LoginEvent(
+                person=person,
+                timestamp=login.timestamp,
+                service_name=login.service.name,
+                eid=login.eid,
+                integration_id=login.service.integration_id,
+                orgno=login.service.orgno,
+            )
+            for login in history
+        ),
+        batch_size=HISTORY_BATCH_SIZE,
+    )
 
 
 def login_event_record(

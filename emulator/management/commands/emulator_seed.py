@@ -19,11 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.logging import mask_national_identity_numbers
-from emulator.models import LoginEvent, Person
+from emulator.models import Person
 from emulator.personas import PERSONAS
-from emulator.seeding import PLANS, GeneratedLogin, generate_history
-
-BATCH_SIZE = 2000
+from emulator.seeding import PLANS, generate_history
+from emulator.services import person_history_write
 
 
 @dataclass(frozen=True)
@@ -48,27 +47,9 @@ def personas_seed(*, reset: bool, dry_run: bool = False) -> SeedResult:
         for plan in plans:
             history = generate_history(plan, now=now)
             if not dry_run:
-                _history_write(pid=plan.persona.pid, history=history)
+                person_history_write(pid=plan.persona.pid, history=history)
             seeded[plan.persona.pid] = len(history)
     return SeedResult(seeded=seeded, already_there=[] if reset else sorted(existing))
-
-
-def _history_write(*, pid: str, history: list[GeneratedLogin]) -> None:
-    person = Person.objects.create(pid=pid)
-    LoginEvent.objects.bulk_create(
-        (
-            LoginEvent(
-                person=person,
-                timestamp=login.timestamp,
-                service_name=login.service.name,
-                eid=login.eid,
-                integration_id=login.service.integration_id,
-                orgno=login.service.orgno,
-            )
-            for login in history
-        ),
-        batch_size=BATCH_SIZE,
-    )
 
 
 class Command(BaseCommand):
