@@ -11,6 +11,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +24,25 @@ from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 SESSION_KEY = "caseworker_preview"
 MAX_AGE = datetime.timedelta(minutes=15)
 _signer = TimestampSigner(salt="caseworker.preview")
+
+
+# Whether the header links to the caseworker pages, noted once at login (caseworker.receivers).
+# The header is on every page, and asking the database for the user's permissions there cost a
+# quarter of the history page (docs/architecture.md, "Where the speed comes from"). The pages
+# themselves still check the permission on every request: a permission taken away during a
+# session leaves at most a link that answers 404, until the next login.
+LINK_SESSION_KEY = "caseworker_link"
+
+
+def preview_link_note(session: SessionBase, *, user: User) -> None:
+    # A copy read now: the user object may hold permissions cached before the grant that
+    # caseworker_grant_apply has just applied.
+    current = User.objects.get(pk=user.pk)
+    session[LINK_SESSION_KEY] = current.has_perm(PREVIEW_PERMISSION)
+
+
+def preview_link_shown(session: SessionBase) -> bool:
+    return bool(session.get(LINK_SESSION_KEY, False))
 
 
 class PreviewExpired(Exception):

@@ -1,6 +1,7 @@
 """What the caseworker app does when something happens elsewhere: at every login, the grant
-made for that national identity number becomes the user's permission; and whenever a grant row
-goes, however it goes, the permission goes with it.
+made for that national identity number becomes the user's permission, and the session notes
+whether the user may preview (for the header's link); and whenever a grant row goes, however it
+goes, the permission goes with it.
 
 A signal receiver, so that the ID-porten integration knows nothing of caseworkers: it stores
 the login's details in the session before Django's login() sends user_logged_in.
@@ -14,6 +15,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from caseworker.models import CaseworkerGrant
+from caseworker.preview import preview_link_note
 from caseworker.selectors import users_granted
 from caseworker.services import caseworker_grant_apply, preview_permission_take
 from idporten.session import login_details
@@ -22,9 +24,12 @@ from idporten.session import login_details
 def grant_applied_at_login(
     sender: type[User], *, request: HttpRequest | None, user: User, **kwargs: Any
 ) -> None:
-    details = login_details(request.session) if request is not None else None
+    if request is None:
+        return
+    details = login_details(request.session)
     if details is not None and details.pid:
         caseworker_grant_apply(user=user, pid=details.pid)
+    preview_link_note(request.session, user=user)
 
 
 def permission_gone_with_its_grant(

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "caseworker.context_processors.caseworker_link",
             ],
         },
     },
@@ -141,7 +142,15 @@ CACHES["fragments"] = {
 # idle, 120 minutes at most. The tokens are not in the session but in a row of their own,
 # encrypted (idporten/session.py), with keys from TOKEN_ENCRYPTION_KEYS (newest first; derived
 # from SECRET_KEY when not set).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis, a page view reads the session from Redis and not from the database (Django's
+# cached_db: every write and every delete goes to both, and a miss or a Redis failure reads the
+# database). Never with the process-local cache: a session ended in one process (a logout, a
+# back-channel logout) would live on in the others' copies.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 TOKEN_ENCRYPTION_KEYS = fernet_keys("TOKEN_ENCRYPTION_KEYS")
 SESSION_COOKIE_AGE = 30 * 60
 IDPORTEN_SESSION_MAX_SECONDS = 120 * 60

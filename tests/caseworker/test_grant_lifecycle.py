@@ -4,13 +4,17 @@ grant given, applied and taken back is an append-only record of who, whom, when 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from caseworker.models import CaseworkerGrant, GrantRecord
 from caseworker.services import caseworker_grant_apply
+from idporten.session import store_login
+from idporten.types import Acr
 from tests.caseworker.support import (
     ADMIN_PID,
     CITIZEN_PID,
@@ -138,3 +142,29 @@ def test_the_records_tell_the_whole_story(caseworker):
     assert {r.pid for r in records} == {CASEWORKER}
     assert records[1].user == records[2].user == caseworker
     assert "@" in records[0].actor  # the account and host that ran the command
+
+
+def test_a_grant_applied_at_login_shows_the_header_link_at_once(caseworker: User) -> None:
+    """The header's link is noted in the session at login, after the grant is applied: the
+    first page after the login that made someone a caseworker already links to their pages."""
+    call_command("grant_caseworker", ADMIN_PID)
+    newcomer = User.objects.create_user(username="newcomer-sub")
+    # A login as the backend makes it: the pid is in the session before login() runs.
+    client = Client()
+    session = client.session
+    store_login(
+        session,
+        claims={"pid": ADMIN_PID, "acr": Acr.HIGH, "amr": ["BankID"], "sid": "sid-newcomer"},
+        token_response={"access_token": "not-used", "id_token": "not-used", "expires_in": 120},
+    )
+    session.save()
+    request = RequestFactory().get("/")
+    request.session = session
+    login(request, newcomer, backend="idporten.backend.IdPortenBackend")
+    request.session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+
+    front = client.get(reverse("portal:front")).content.decode()
+
+    assert fresh(newcomer).has_perm(PREVIEW)
+    assert f'href="{reverse("caseworker:start")}"' in front

@@ -5,13 +5,16 @@ cache needs no worker thread."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 from loginhistory.tables import LoginTable
@@ -80,3 +83,21 @@ def test_a_cached_badge_needs_no_worker_thread(api: StubApi, settings: Any) -> N
 
     submit.assert_not_called()
     cache.clear()
+
+
+def test_a_page_view_asks_the_database_only_for_the_session_the_user_and_the_lookups(
+    citizen: Client, api: StubApi, settings: Any
+) -> None:
+    """The header's caseworker link comes from the session (noted at login), not from the
+    user's permissions: a query for them on every page cost a quarter of the page. With Redis
+    (CI's second run) the session itself is read from Redis."""
+    api.history([item(days_ago(1))])
+    citizen.get("/min-side/")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert citizen.get("/min-side/").status_code == 200
+
+    tables = [re.findall(r'FROM "(\w+)"', query["sql"])[0] for query in queries.captured_queries]
+    from_redis = settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    session = [] if from_redis else ["django_session"]
+    assert tables == [*session, "auth_user", "caseworker_previewlookup"]
