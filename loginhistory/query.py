@@ -4,6 +4,7 @@ filtered rows, and the sorted table with its page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -18,16 +19,27 @@ from loginhistory.tables import LoginTable
 @dataclass
 class FilteredHistory:
     form: HistoryFilterForm
-    # None when the form is invalid: the page then shows the errors, not a guess.
-    logins: HistoryRows | None
+    history: History
+
+    @property
+    def valid(self) -> bool:
+        return self.form.is_valid()
+
+    @cached_property
+    def logins(self) -> HistoryRows:
+        """Only for a valid form: an invalid one gets its errors shown, not a guess. Worked
+        out when first asked for: a history page whose table was rendered before (the
+        fragments of templates/loginhistory/overview.html) never asks, and filtering the
+        heavy persona's 10,000 logins was the most of what such a page view did itself."""
+        if not self.valid:
+            raise ValueError("the filter form is not valid")
+        return logins_filtered(self.history, self.form.criteria())
 
 
 def history_filtered(*, query: QueryDict, history: History) -> FilteredHistory:
     eids, services = distinct_values(history)
     form = HistoryFilterForm(query, eids=eids, services=services, today=timezone.localdate())
-    if not form.is_valid():
-        return FilteredHistory(form=form, logins=None)
-    return FilteredHistory(form=form, logins=logins_filtered(history, form.criteria()))
+    return FilteredHistory(form=form, history=history)
 
 
 class EdgePaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time

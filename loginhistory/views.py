@@ -148,11 +148,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         chart=SimpleLazyObject(lambda: month_chart(logins_per_month(history, today=today))),
         per_eid=SimpleLazyObject(lambda: logins_per_eid(history)),
     )
-    logins = filtered.logins
-    if logins is None:
+    if not filtered.valid:
         return render(request, TEMPLATE, ctx, status=400)
     ctx.update(
-        table=SimpleLazyObject(lambda: history_table(form=filtered.form, logins=logins)),
+        table=SimpleLazyObject(lambda: history_table(form=filtered.form, logins=filtered.logins)),
         filtered=filtered.form.criteria().active,
         active_filters=filtered.form.active_filters(),
     )
@@ -200,7 +199,7 @@ def _export(request: HttpRequest, *, extension: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     filtered = history_filtered(query=request.GET, history=history)
-    if filtered.logins is None:
+    if not filtered.valid:
         errors = [f"{error}" for field in filtered.form.errors.values() for error in field]
         return HttpResponse(
             "\n".join([_("The filter is not valid:"), *errors]),

@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel
+from loginhistory.selectors import logins_filtered
 from loginhistory.tables import LoginTable
 from tests.loginhistory.conftest import (
     StubApi,
@@ -101,3 +102,15 @@ def test_a_page_view_asks_the_database_only_for_the_session_the_user_and_the_loo
     from_redis = settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     session = [] if from_redis else ["django_session"]
     assert tables == [*session, "auth_user", "caseworker_previewlookup"]
+
+
+def test_the_same_page_again_filters_nothing(citizen: Client, api: StubApi) -> None:
+    """The filtered rows feed only the table: a page whose table was rendered before does not
+    filter the history again (for the heavy persona, the most of what the view did)."""
+    api.history([item(days_ago(1), service="NAV"), item(days_ago(2))])
+
+    with mock.patch("loginhistory.query.logins_filtered", wraps=logins_filtered) as filtering:
+        for _ in range(3):
+            assert services_shown(citizen.get("/min-side/?tjeneste=NAV")) == ["NAV"]
+
+    assert filtering.call_count == 1
