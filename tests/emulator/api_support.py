@@ -1,6 +1,6 @@
-"""What the authlevel and the login-history tests share: citizens ID-porten has not seen, the
-checks of refused requests, and of the generic faults (latency, 5xx, malformed JSON, dropped
-connection)."""
+"""What the authlevel and the login-history tests share: a token for the history API, citizens
+ID-porten has not seen, the checks of refused requests, and of the generic faults (latency, 5xx,
+malformed JSON, dropped connection)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ import requests
 
 from tests.emulator.support import TIMEOUT, Emulator
 from tests.nin_support import is_valid_national_identity_number
+
+
+def history_user_token(emulator: Emulator) -> str:
+    """A user-bound access token with both login-history scopes, from a real code flow."""
+    scope = "openid idporten:user.log.read idporten:user.log.all.read"
+    token: str = emulator.code_flow(scope=scope).tokens["access_token"]
+    return token
 
 
 def unseeded_pid(day: int) -> str:

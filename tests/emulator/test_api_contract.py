@@ -6,7 +6,6 @@ Bounded and repeatable: at most MAX_EXAMPLES generated cases per operation, dera
 
 from __future__ import annotations
 
-import datetime
 import json
 import time
 from collections.abc import Callable
@@ -16,45 +15,17 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from emulator.personas import PERSONAS
 from emulator.types import DEFAULT_MAXHITS, MAX_MAXHITS
+from tests.emulator.api_support import history_user_token
 from tests.emulator.support import ROOT, TIMEOUT, Emulator, EmulatorServer, server_token
 from tests.nin_support import is_valid_national_identity_number
 
 MAX_EXAMPLES = 40
 # Access tokens live 120 s; a token older than this is replaced before the next operation.
 TOKEN_RENEWAL_SECONDS = 90
-NIN_FORMAT = "norwegian-national-identity-number"
-
-
-def _with_check_digits(base: str) -> str | None:
-    """The one valid number that starts with these nine digits, if there is one."""
-    candidates = (f"{base}{check:02d}" for check in range(100))
-    return next(filter(is_valid_national_identity_number, candidates), None)
-
-
-@st.composite
-def _synthetic_numbers(draw: st.DrawFn) -> str | None:
-    """Tenor-style synthetic numbers: month + 80, an individual number of the right century."""
-    birth = draw(st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date.today()))
-    individual = draw(st.integers(0, 499) if birth.year < 2000 else st.integers(500, 999))
-    return _with_check_digits(
-        f"{birth.day:02d}{birth.month + 80:02d}{birth.year % 100:02d}{individual:03d}"
-    )
-
-
-# Positive cases must be valid numbers (the checksum is beyond JSON Schema): the personas, whom
-# the emulator knows, and synthetic numbers it mostly does not.
-schemathesis.openapi.format(
-    NIN_FORMAT,
-    st.one_of(
-        st.sampled_from([persona.pid for persona in PERSONAS]),
-        _synthetic_numbers().filter(bool),
-    ),
-)
 
 
 class Tokens:
@@ -65,9 +36,7 @@ class Tokens:
         self._issued: dict[str, tuple[float, str]] = {}
         self._sources: dict[str, Callable[[], str]] = {
             "serverToken": lambda: server_token(emulator),
-            "userToken": lambda: emulator.code_flow(
-                scope="openid idporten:user.log.read idporten:user.log.all.read"
-            ).tokens["access_token"],
+            "userToken": lambda: history_user_token(emulator),
         }
 
     def header_for(self, method: str, path: str) -> dict[str, str]:
@@ -167,6 +136,17 @@ def test_the_document_is_served_with_the_emulators_own_address(
         "/innlogginger/health",
         "/token",
     }
+
+
+def test_the_documents_numbers_are_valid_and_include_every_persona() -> None:
+    """JSON Schema cannot state the check digits, so the document lists the numbers generated
+    requests may carry (emulator/openapi.json, personidentifikator): each must be one the API
+    accepts, or a valid request would get the 400 of an invalid one."""
+    request = DOCUMENT["components"]["schemas"]["AuthlevelRequest"]
+    numbers = request["properties"]["personidentifikator"]["enum"]
+
+    assert [n for n in numbers if not is_valid_national_identity_number(n)] == []
+    assert {persona.pid for persona in PERSONAS} <= set(numbers)
 
 
 def test_the_document_states_the_maxhits_the_emulator_enforces() -> None:
