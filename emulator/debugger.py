@@ -1,31 +1,37 @@
 """What the debugger page shows (dev and test mode only): each request a client makes to an
-OpenID endpoint, recorded after the response by `debugger_middleware`, the last
-DEBUGGER_KEPT_PER_CLIENT per client.
+OpenID endpoint, recorded after the response by `debugger_middleware`, and to the TestID login
+step, recorded by `debugger_login_recorded`; the last DEBUGGER_KEPT_PER_CLIENT per client.
 
 Nothing kept is a secret: client secrets, codes, verifiers, refresh tokens, assertions, tokens
 and hints are kept by parameter name only; `state` by its length (a client may pack its own data
-into it); a login_hint by name only, since a TestID hint holds a national identity number. The
-tokens of a /token answer are kept decoded (header and claims) with the outcome of the signature
-check, never as issued: a developer reads why a login fails, and nobody can replay anything.
+into it); a login_hint, and the TestID form's pid and persona, by name only, since they hold a
+national identity number; the login step's key not at all, since with it anyone could finish
+that login. The tokens of a /token answer are kept decoded (header and claims) with the outcome
+of the signature check, never as issued: a developer reads why a login fails, and nobody can
+replay anything.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, QueryDict
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
+from django.template.response import TemplateResponse
 
 from emulator.clock import now
 from emulator.jose import verified_claims
-from emulator.models import AuthorizationCode, DebuggerRequest
+from emulator.models import AuthorizationCode, DebuggerRequest, Grant, PendingAuthorization
 from emulator.oauth import ClientAuthenticationError, basic_credentials
 from emulator.selectors import client_get, token_hash
 
@@ -55,6 +61,10 @@ SHOWN_VALUES = frozenset(
         "token_type_hint",
         # The ID token carries it back, so it is no more secret here than on the page.
         "nonce",
+        # The TestID form's choices: an eID, a level, a test person without a pid.
+        "eid",
+        "level",
+        "person",
     )
 )
 LENGTH_ONLY = frozenset(("state",))
@@ -64,6 +74,12 @@ VALUE_LIMIT = 500
 PAGE_ERROR_UNKNOWN_CLIENT = "unknown_client"
 PAGE_ERROR_UNREGISTERED_REDIRECT_URI = "unregistered_redirect_uri"
 PAGE_ERROR_OTHER = "other"
+# Why the TestID login step answered with a page of its own: the form again, or an error page.
+PAGE_ERROR_LOGIN_REFUSED = "login_refused"
+PAGE_ERROR_LOGIN_EXPIRED = "login_expired"
+PAGE_ERROR_LOGIN_UNKNOWN = "login_unknown"
+# The login step's path as recorded: its key is left out.
+LOGIN_PATH = "/login/<key>"
 
 
 def debugger_enabled() -> bool:
@@ -174,15 +190,33 @@ def _decoded(token: Any) -> dict[str, Any] | None:
     }
 
 
-def _nonce_sent(request: HttpRequest) -> str | None:
-    """The nonce of the /authorize request whose code this token request redeemed."""
+def _grant_of_code(request: HttpRequest) -> Grant | None:
+    """The grant of the code a token request redeems."""
     code = request.POST.get("code", "")
     if not code:
         return None
     stored = (
-        AuthorizationCode.objects.filter(code_hash=token_hash(code)).select_related("grant").first()
+        AuthorizationCode.objects.filter(code_hash=token_hash(code))
+        .select_related("grant__client")
+        .first()
     )
-    return stored.grant.nonce if stored is not None else None
+    return stored.grant if stored is not None else None
+
+
+def _acr_values_sent(grant: Grant) -> str | None:
+    """The acr_values of the recorded /authorize request the grant came from ("" if it sent
+    none), or None if that record is not found. It is found by its nonce, the one value of the
+    request the grant keeps: a request without a nonce, or one pruned since, is not found."""
+    if not grant.nonce:
+        return None
+    authorizations = DebuggerRequest.objects.filter(
+        client_id=grant.client.client_id, path="/authorize", error="", page_error=""
+    ).only("parameters")[:DEBUGGER_KEPT_PER_CLIENT]
+    for record in authorizations:
+        values = {parameter["name"]: parameter["value"] for parameter in record.parameters}
+        if values.get("nonce") == grant.nonce[:VALUE_LIMIT]:
+            return values.get("acr_values") or ""
+    return None
 
 
 def _tokens(request: HttpRequest, body: dict[str, Any]) -> dict[str, Any]:
@@ -192,36 +226,79 @@ def _tokens(request: HttpRequest, body: dict[str, Any]) -> dict[str, Any]:
         tokens["access_token"] = {**access, "expires_in": body.get("expires_in")}
     id_token = _decoded(body.get("id_token"))
     if id_token is not None:
-        tokens["id_token"] = {**id_token, "nonce_sent": _nonce_sent(request)}
+        grant = _grant_of_code(request)
+        tokens["id_token"] = {
+            **id_token,
+            "nonce_sent": grant.nonce if grant is not None else None,
+            "acr_values_sent": _acr_values_sent(grant) if grant is not None else None,
+        }
     if "refresh_token" in body:
         tokens["refresh_token"] = {"expires_in": body.get("refresh_token_expires_in")}
     return tokens
 
 
-def debugger_request_record(request: HttpRequest, response: HttpResponseBase) -> None:
+def _refusal(response: HttpResponseBase) -> str:
+    """What the TestID page told the person was wrong with the form, in the page's language."""
+    if not isinstance(response, TemplateResponse):
+        return ""
+    form = (response.context_data or {}).get("form")
+    if not isinstance(form, BaseForm) or not form.is_bound:
+        return ""
+    reasons = (
+        f"{field}: {message}" for field, messages in form.errors.items() for message in messages
+    )
+    return " ".join(reasons)[:VALUE_LIMIT]
+
+
+@dataclass(frozen=True)
+class LoginStep:
+    """What only the TestID login step knows of its request: the client of its pending
+    authorization (the request names none) and why it showed a page of its own."""
+
+    client_id: str
+    page_error: str
+
+
+def debugger_request_record(
+    request: HttpRequest, response: HttpResponseBase, *, login: LoginStep | None = None
+) -> None:
+    if login is None:
+        client_id, path = _client_id(request), request.path
+        page_error = _page_error(request, response)
+    else:
+        client_id, path, page_error = login.client_id, LOGIN_PATH, login.page_error
     body = _json_body(response)
     error, description = _oauth_error(response, body)
     scheme = request.headers.get("Authorization", "").partition(" ")[0]
-    client_id = _client_id(request)
     DebuggerRequest.objects.create(
         client_id=client_id,
         at=now(),
         method=(request.method or "")[:10],
-        path=request.path,
+        path=path,
         parameters=_parameters(request.GET, request.POST),
         authentication=scheme[:40],
         status=response.status_code,
         error=error,
-        error_description=description,
-        page_error=_page_error(request, response),
-        tokens=_tokens(request, body)
-        if request.path == "/token" and response.status_code == 200
-        else {},
+        error_description=description or _refusal(response),
+        page_error=page_error,
+        tokens=_tokens(request, body) if path == "/token" and response.status_code == 200 else {},
     )
     older = DebuggerRequest.objects.filter(client_id=client_id).values_list("id", flat=True)[
         DEBUGGER_KEPT_PER_CLIENT:
     ]
     DebuggerRequest.objects.filter(id__in=list(older)).delete()
+
+
+def _recorded(
+    request: HttpRequest, response: HttpResponseBase, *, login: LoginStep | None = None
+) -> None:
+    try:
+        debugger_request_record(request, response, login=login)
+    except DatabaseError:
+        # The debugger is a help: a request it could not record is answered all the same.
+        logger.warning(
+            "event=debugger_record_failed path=%s", LOGIN_PATH if login else request.path
+        )
 
 
 def debugger_middleware(
@@ -230,11 +307,37 @@ def debugger_middleware(
     def middleware(request: HttpRequest) -> HttpResponseBase:
         response = get_response(request)
         if debugger_enabled() and request.path in OPENID_PATHS:
-            try:
-                debugger_request_record(request, response)
-            except DatabaseError:
-                # The debugger is a help: a request it could not record is answered all the same.
-                logger.warning("event=debugger_record_failed path=%s", request.path)
+            _recorded(request, response)
         return response
 
     return middleware
+
+
+def _login_page_error(pending: PendingAuthorization | None, response: HttpResponseBase) -> str:
+    if response.status_code == 400:
+        return PAGE_ERROR_LOGIN_REFUSED
+    if response.status_code != 404:
+        return ""
+    return PAGE_ERROR_LOGIN_UNKNOWN if pending is None else PAGE_ERROR_LOGIN_EXPIRED
+
+
+def debugger_login_recorded(
+    view: Callable[[HttpRequest, str], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """Records the TestID login step, /login/<key>. Its pending authorization, expired or not,
+    names the client; it is read before the view, since a login that completes deletes it.
+    The view answers a refused form with a TemplateResponse, whose form says why."""
+
+    @functools.wraps(view)
+    def recorded(request: HttpRequest, key: str) -> HttpResponse:
+        if not debugger_enabled():
+            return view(request, key)
+        pending = PendingAuthorization.objects.filter(key=key).select_related("client").first()
+        response = view(request, key)
+        client_id = pending.client.client_id if pending is not None else UNKNOWN_CLIENT
+        _recorded(
+            request, response, login=LoginStep(client_id, _login_page_error(pending, response))
+        )
+        return response
+
+    return recorded

@@ -14,15 +14,34 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from emulator.debugger import (
+    PAGE_ERROR_LOGIN_EXPIRED,
+    PAGE_ERROR_LOGIN_REFUSED,
+    PAGE_ERROR_LOGIN_UNKNOWN,
     PAGE_ERROR_OTHER,
     PAGE_ERROR_UNKNOWN_CLIENT,
     PAGE_ERROR_UNREGISTERED_REDIRECT_URI,
 )
 from emulator.models import DebuggerRequest
-from emulator.types import EIDAS_ACR, EMAIL_ACR, REQUESTABLE_ACR
+from emulator.types import (
+    EIDAS_ACR,
+    EMAIL_ACR,
+    EMAIL_LOGIN_ACR,
+    NEW_ACR,
+    OLD_ACR,
+    REQUESTABLE_ACR,
+    Level,
+)
 
 # The acr values ID-porten issues; idporten-loa-low and Level2 it never does (no eID gives them).
 ISSUED_ACR = frozenset((*REQUESTABLE_ACR, *EIDAS_ACR.values(), EMAIL_ACR))
+# Every acr a token may carry, old, new and eIDAS names, by level, and the levels acr_values may
+# ask for; the levels are ordered (docs/idporten.md 3.2, 8.2): substantial below high.
+TOKEN_ACR_LEVELS = {
+    name: level for names in (NEW_ACR, OLD_ACR, EIDAS_ACR) for level, name in names.items()
+}
+REQUESTED_ACR_LEVELS = {**REQUESTABLE_ACR, **EMAIL_LOGIN_ACR}
+# What ID-porten logs in at when acr_values is not sent.
+DEFAULT_ACR = NEW_ACR[Level.SUBSTANTIAL]
 
 CLAIM_MEANINGS: dict[str, Promise] = {
     "iss": _("Issuer: who made the token. Must be the issuer of the discovery document."),
@@ -115,6 +134,20 @@ PAGE_ERROR_MEANINGS: dict[str, Promise] = {
         "The emulator showed its error page instead of redirecting: client_id or "
         "redirect_uri was given twice."
     ),
+    PAGE_ERROR_LOGIN_REFUSED: _(
+        "The TestID page did not log the person in: it showed the form again, saying what was "
+        "wrong (above, as the page said it). Your service hears nothing until the person "
+        "corrects it or cancels."
+    ),
+    PAGE_ERROR_LOGIN_EXPIRED: _(
+        "The login waited at the TestID page for more than 30 minutes and expired: the person "
+        "must start again at your service."
+    ),
+    PAGE_ERROR_LOGIN_UNKNOWN: _(
+        "The emulator knows no login with this key: it was completed or cancelled already "
+        "(the browser's back button after a login?), or the emulator was reset. The person "
+        "must start again at your service."
+    ),
 }
 
 
@@ -131,6 +164,7 @@ class Check:
     expected: str
     actual: str
     passed: bool | None  # None: the rule does not apply to this token
+    note: Promise | str = ""  # what the verdict means, in words
 
 
 @dataclass(frozen=True)
@@ -171,7 +205,6 @@ def _id_token_checks(
     audiences = aud if isinstance(aud, list) else [aud] if aud is not None else []
     issued = record.at.timestamp()
     exp, iat = claims.get("exp"), claims.get("iat")
-    acr = claims.get("acr")
     several = len(audiences) > 1
     return [
         Check(
@@ -216,13 +249,56 @@ def _id_token_checks(
             _shown(claims.get("nonce", "")),
             claims.get("nonce") == token.get("nonce_sent") if token.get("nonce_sent") else None,
         ),
-        Check(
-            _("acr is a level you accept"),
-            " | ".join(sorted(ISSUED_ACR)),
-            _shown(acr if acr is not None else ""),
-            acr in ISSUED_ACR,
-        ),
+        _acr_check(claims.get("acr"), token.get("acr_values_sent")),
     ]
+
+
+def _acr_check(acr: Any, sent: str | None) -> Check:
+    """Whether the token's acr satisfies the acr_values of its authorization request: any
+    of the levels asked for does, so the lowest of them or a higher one (docs/idporten.md 3.2).
+    sent is None when the request is not known; then only the acr itself is checked."""
+    shown = _shown(acr if acr is not None else "")
+    if sent is None:
+        return Check(
+            _("acr is a level ID-porten issues"),
+            " | ".join(sorted(ISSUED_ACR)),
+            shown,
+            acr in ISSUED_ACR,
+            _(
+                "The authorization request of this token was not found (it is found by its "
+                "nonce), so the acr could not be compared with the acr_values you sent."
+            ),
+        )
+    asked = [name for name in sent.split() if name in REQUESTED_ACR_LEVELS] or [DEFAULT_ACR]
+    lowest = min(asked, key=REQUESTED_ACR_LEVELS.__getitem__)
+    required = REQUESTED_ACR_LEVELS[lowest]
+    accepted = sorted(name for name in ISSUED_ACR if TOKEN_ACR_LEVELS[name] >= required)
+    level = TOKEN_ACR_LEVELS.get(acr) if isinstance(acr, str) else None
+    request = (
+        f"acr_values={sent}"
+        if sent
+        else _("no acr_values (then ID-porten asks for %(default)s)") % {"default": DEFAULT_ACR}
+    )
+    words = {"acr": shown or '""', "request": request, "lowest": lowest}
+    if level is None:
+        note = _("%(acr)s is not an acr ID-porten issues: refuse this login.") % words
+    elif level < required:
+        note = (
+            _(
+                "%(acr)s is below what you asked for: you sent %(request)s, so %(lowest)s or "
+                "higher. Refuse this login."
+            )
+            % words
+        )
+    else:
+        note = _("You sent %(request)s, so %(lowest)s or higher; %(acr)s satisfies it.") % words
+    return Check(
+        _("acr satisfies the acr_values you sent"),
+        " | ".join(accepted),
+        shown,
+        level is not None and level >= required,
+        note,
+    )
 
 
 def _decoded(

@@ -15,7 +15,9 @@ from emulator.types import EIDAS, EMAIL
 @dataclass(frozen=True)
 class Persona:
     pid: str
-    description: Promise
+    # Translated for the built-in personas; as written for those of a team's own file
+    # (emulator/persona_config.py).
+    description: str | Promise
     # False for the one persona ID-porten has never seen before its first login.
     seeded: bool = True
 

@@ -9,6 +9,7 @@ transport settings the portal takes (`check --deploy` is clean).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,21 @@ EMULATOR_CLIENTS_FILE = Path(
 # request after the file changes, without a restart (emulator/client_config.py).
 _extra_clients_file = envstr("EMULATOR_EXTRA_CLIENTS_FILE", "")
 EMULATOR_EXTRA_CLIENTS_FILE = Path(_extra_clients_file) if _extra_clients_file else None
+# The same list inline, for a container started without a file beside it: registered when the
+# process starts, after EMULATOR_CLIENTS_FILE and before EMULATOR_EXTRA_CLIENTS_FILE (the later
+# definition of a client_id wins). A bad definition stops the start.
+try:
+    EMULATOR_EXTRA_CLIENTS = json.loads(envstr("EMULATOR_EXTRA_CLIENTS", "") or "[]")
+except ValueError as error:
+    raise ImproperlyConfigured(f"EMULATOR_EXTRA_CLIENTS is not valid JSON: {error}") from None
+if not isinstance(EMULATOR_EXTRA_CLIENTS, list) or not all(
+    isinstance(definition, dict) for definition in EMULATOR_EXTRA_CLIENTS
+):
+    raise ImproperlyConfigured("EMULATOR_EXTRA_CLIENTS must be a JSON list of client objects")
+# The team's own synthetic test citizens, on the TestID page and with a generated history if
+# asked; read again on the first request after the file changes (emulator/persona_config.py).
+_extra_personas_file = envstr("EMULATOR_EXTRA_PERSONAS_FILE", "")
+EMULATOR_EXTRA_PERSONAS_FILE = Path(_extra_personas_file) if _extra_personas_file else None
 # The test PKI of the JWT grant (emulator_pki): the CA the grant trusts and the clients'
 # PKCS#12 files. Tests point it at a temporary folder.
 EMULATOR_PKI_DIR = Path(envstr("EMULATOR_PKI_DIR", "") or BASE_DIR / "var" / "pki")
@@ -84,7 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # One read of the clock offset per request (emulator/clock.py).
     "emulator.clock.clock_middleware",
-    # One stat of EMULATOR_EXTRA_CLIENTS_FILE per request, a read when it changed.
+    # Registers EMULATOR_EXTRA_CLIENTS at start; then one stat of EMULATOR_EXTRA_CLIENTS_FILE
+    # and EMULATOR_EXTRA_PERSONAS_FILE per request, a read when one changed.
     "emulator.client_config.extra_clients_middleware",
     # In dev and test mode, each request to an OpenID endpoint, for the debugger page.
     "emulator.debugger.debugger_middleware",

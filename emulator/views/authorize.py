@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -22,10 +23,12 @@ from django.views.decorators.http import require_http_methods
 
 from common.forms import national_identity_number_from
 from emulator.clock import now
+from emulator.debugger import debugger_login_recorded
 from emulator.faults import fault_injectable, fault_take
 from emulator.forms import LEVEL_NAMES, TestIdLoginForm, level_description
 from emulator.models import Client, PendingAuthorization, SsoSession
 from emulator.oauth import with_query
+from emulator.persona_config import extra_personas
 from emulator.personas import PERSONAS, PERSONAS_WITHOUT_PID, persona_without_pid
 from emulator.pkce import pkce_challenge_is_well_formed
 from emulator.selectors import client_get, pending_authorization_get, sso_session_active
@@ -308,6 +311,7 @@ def _activate_page_language(locale: str, request: HttpRequest) -> None:
 # CSRF token would do; exempting it lets scripts log in with a plain POST.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@debugger_login_recorded
 def login(request: HttpRequest, key: str) -> HttpResponse:
     pending = pending_authorization_get(key=key)
     if pending is None:
@@ -363,7 +367,8 @@ def login(request: HttpRequest, key: str) -> HttpResponse:
         "client": pending.client,
         "required_level": level_description(required),
         "email_allowed": required == Level.SELF_REGISTERED,
-        "personas": PERSONAS,
+        "personas": (*PERSONAS, *extra_personas()),
         "personas_without_pid": PERSONAS_WITHOUT_PID,
     }
-    return render(request, "emulator/login.html", ctx, status=status)
+    # A TemplateResponse: the debugger reads why a form was refused from its form.
+    return TemplateResponse(request, "emulator/login.html", ctx, status=status)

@@ -67,6 +67,7 @@ class EmulatorServer:
         self.pki_dir = workdir / "pki"
         # Absent until a test writes it (tests/emulator/test_extra_clients.py).
         self.extra_clients_file = workdir / "extra-clients.json"
+        self.extra_personas_file = workdir / "extra-personas.json"  # test_extra_personas.py
         self.env = {
             **os.environ,
             "DEBUG": "true",
@@ -75,6 +76,7 @@ class EmulatorServer:
             "EMULATOR_DATABASE_URL": f"sqlite://{self.database_path}",
             "EMULATOR_PKI_DIR": str(self.pki_dir),
             "EMULATOR_EXTRA_CLIENTS_FILE": str(self.extra_clients_file),
+            "EMULATOR_EXTRA_PERSONAS_FILE": str(self.extra_personas_file),
             "PYTHONUNBUFFERED": "1",
         }
         self.process: subprocess.Popen[bytes] | None = None

@@ -59,14 +59,19 @@ def _text(page: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", page).split()).replace(" :", ":")
 
 
-def _stored(database: Path, client_id: str) -> list[str]:
-    """The client's rows as the database holds them, every column joined, newest first."""
+def _rows(database: Path, client_id: str) -> list[sqlite3.Row]:
+    """The client's rows as the database holds them, newest first."""
     with closing(sqlite3.connect(database)) as connection:
-        rows = connection.execute(
+        connection.row_factory = sqlite3.Row
+        return connection.execute(
             "SELECT * FROM emulator_debuggerrequest WHERE client_id = ? ORDER BY id DESC",
             (client_id,),
         ).fetchall()
-    return [" ".join(str(column) for column in row) for row in rows]
+
+
+def _stored(database: Path, client_id: str) -> list[str]:
+    """The client's rows, every column joined, newest first."""
+    return [" ".join(str(column) for column in row) for row in _rows(database, client_id)]
 
 
 def _verdicts(page: str) -> list[tuple[str, str]]:
@@ -95,7 +100,7 @@ def test_a_code_flow_shows_its_requests_and_the_id_token_with_its_checks(
         ("passes", "exp is in the future (when the token arrived)"),
         ("passes", "iat is not in the future"),
         ("passes", "nonce equals the one you sent"),
-        ("passes", "acr is a level you accept"),
+        ("passes", "acr satisfies the acr_values you sent"),
     ]
     assert "Lifetime: 120 seconds (exp - iat)." in _text(page)
     assert "Subject: the person, as a pseudonym of their own for each client." in page
@@ -116,6 +121,97 @@ def test_a_bad_id_token_fails_the_checks_it_breaks(emulator: Emulator) -> None:
         "nonce equals the one you sent",
         "signed with RS256 by the key whose kid is in /jwk",
     ]
+
+
+def test_the_acr_check_holds_the_acr_to_the_acr_values_sent(emulator: Emulator) -> None:
+    client = _client(emulator)
+    emulator.fault("token", "acr_too_low")
+    emulator.code_flow(client=client, acr_values="idporten-loa-high", level="high")
+    emulator.code_flow(client=client, acr_values="idporten-loa-substantial idporten-loa-high")
+
+    page = _page(emulator, client)
+
+    acr_verdicts = [verdict for verdict in _verdicts(page) if "acr" in verdict[1]]
+    assert acr_verdicts == [
+        ("passes", "acr satisfies the acr_values you sent"),
+        ("fails", "acr satisfies the acr_values you sent"),
+    ]
+    text = _text(page)
+    assert (
+        "You sent acr_values=idporten-loa-substantial idporten-loa-high, so "
+        "idporten-loa-substantial or higher; idporten-loa-substantial satisfies it."
+    ) in text
+    assert (
+        "idporten-loa-low is below what you asked for: you sent acr_values=idporten-loa-high, "
+        "so idporten-loa-high or higher. Refuse this login."
+    ) in text
+
+
+def test_the_login_step_is_recorded_under_its_client_without_pid_or_key(
+    emulator: Emulator,
+) -> None:
+    client = _client(emulator)
+    browser = requests.Session()
+    login_page = authorize(emulator, browser, authorization_request(client, ui_locales="en"))
+    key = login_page.url.rsplit("/", 1)[1]
+    mistyped, pid = "15878510036", "15878510035"
+    assert submit_login(browser, login_page, pid=mistyped, eid="TestID").status_code == 400
+    assert submit_login(browser, login_page, pid=pid, eid="TestID").is_redirect
+    # The login is done: its key is unknown now, and so is the client.
+    assert browser.get(login_page.url, timeout=TIMEOUT).status_code == 404
+
+    page = _page(emulator, client)
+    rows = _rows(emulator.server.database_path, client.client_id)
+    stored = _stored(emulator.server.database_path, client.client_id)
+
+    assert [f"{row['method']} {row['path']} {row['status']}" for row in rows[:3]] == [
+        "POST /login/<key> 302",
+        "POST /login/<key> 400",
+        "GET /login/<key> 200",
+    ]
+    assert (
+        "pid: This is not a valid national identity number: the check digits do not match."
+        in _text(page)
+    )
+    assert "The TestID page did not log the person in" in _text(page)
+    assert '"name": "pid", "value": null' in stored[1]
+    assert '"name": "eid", "value": "TestID"' in stored[1]
+    for secret in (key, mistyped, pid):
+        assert secret not in page
+        assert all(secret not in row for row in stored)
+    unknown = _rows(emulator.server.database_path, "unknown")[0]
+    assert (unknown["path"], unknown["status"], unknown["page_error"]) == (
+        "/login/<key>",
+        404,
+        "login_unknown",
+    )
+
+
+def test_an_expired_login_is_explained_under_its_client(emulator: Emulator) -> None:
+    client = _client(emulator)
+    browser = requests.Session()
+    login_page = authorize(emulator, browser, authorization_request(client))
+    emulator.shift_clock(31 * 60)
+    assert submit_login(browser, login_page, pid="15878510035", eid="TestID").status_code == 404
+
+    page = _page(emulator, client)
+
+    assert "POST /login/<key>" in page
+    assert "The login waited at the TestID page for more than 30 minutes" in page
+
+
+def test_a_cancelled_login_is_explained(emulator: Emulator) -> None:
+    client = _client(emulator)
+    browser = requests.Session()
+    login_page = authorize(emulator, browser, authorization_request(client))
+    submit_login(browser, login_page, cancel="1")
+
+    page = _page(emulator, client)
+
+    assert page.index("POST /login/<key>") < page.index("GET /login/<key>")
+    assert "access_denied: The user cancelled the login. The person cancelled the login." in _text(
+        page
+    )
 
 
 def _code(emulator: Emulator, client: RegisteredClient) -> tuple[str, AuthorizationRequest]:
