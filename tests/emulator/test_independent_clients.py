@@ -21,10 +21,13 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
+from tests.emulator.api_support import unseeded_pid
 from tests.emulator.support import ROOT, TIMEOUT, Emulator, RegisteredClient
 
-# A synthetic person of the seeded TestID population; the hint logs them in headlessly.
-PID = "15878510035"
+# A synthetic person no other test uses; the hint logs them in headlessly. Not a persona: every
+# login here adds a row to the person's login log under a test client, and the browser tests,
+# which share the emulator, print the personas' newest logins.
+PID = unseeded_pid(28)
 LOGIN_HINT = f"testid:{PID}_idporten-loa-substantial"
 LOGGED_OUT = "http://127.0.0.1:9/logged-out"
 
