@@ -1,7 +1,8 @@
 """What the caseworker app does when something happens elsewhere: at every login, the grant
 made for that national identity number becomes the user's permission, and the session notes
 whether the user may preview (for the header's link); and whenever a grant row goes, however it
-goes, the permission goes with it.
+goes, the permission goes with it; and a new lookup of a citizen drops the cached copy of their
+"Oppslag på deg".
 
 A signal receiver, so that the ID-porten integration knows nothing of caseworkers: it stores
 the login's details in the session before Django's login() sends user_logged_in.
@@ -12,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 
-from caseworker.models import CaseworkerGrant
+from caseworker.models import CaseworkerGrant, PreviewLookup
 from caseworker.preview import preview_link_note
-from caseworker.selectors import users_granted
+from caseworker.selectors import lookups_cache_key, users_granted
 from caseworker.services import caseworker_grant_apply, preview_permission_take
 from idporten.session import login_details
 
@@ -41,3 +44,13 @@ def permission_gone_with_its_grant(
     if instance.user_id is not None:
         users = users | User.objects.filter(pk=instance.user_id)
     preview_permission_take(users)
+
+
+def lookups_of_citizen_forget(
+    sender: type[PreviewLookup], *, instance: PreviewLookup, **kwargs: Any
+) -> None:
+    """A new lookup: the citizen's "Oppslag på deg" is read from the database again. Now, and
+    once more after the commit, so that no page in between keeps the list without it."""
+    key = lookups_cache_key(instance.citizen_pid)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from caseworker.models import CaseworkerGrant, GrantRecord, PreviewLookup
@@ -18,6 +22,44 @@ def previews_started_since(*, caseworker: AbstractBaseUser, since: datetime.date
 def previews_of_citizen(*, pid: str) -> QuerySet[PreviewLookup]:
     """Every preview of this citizen, newest first: what "Oppslag på deg" lists."""
     return PreviewLookup.objects.filter(citizen_pid=pid).order_by("-created_at", "-id")
+
+
+# The lookups are append-only: the one change a citizen's list can have is a new lookup, and its
+# receiver drops the copy after the commit (caseworker/receivers.py). The lifetime bounds the
+# one race left: a page that read the list just before that commit and wrote it just after.
+LOOKUPS_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class LookupOfCitizen:
+    """What "Oppslag på deg" shows of one lookup."""
+
+    pk: int
+    created_at: datetime.datetime
+    reason: str
+
+
+def lookups_cache_key(pid: str) -> str:
+    # Hashed: no national identity number in a key of the shared cache.
+    return "caseworker:lookups-of:v1:" + hashlib.sha256(pid.encode()).hexdigest()
+
+
+def lookups_of_citizen(*, pid: str) -> list[LookupOfCitizen]:
+    """ "Oppslag på deg", newest first. With a shared cache, a page view reads it from there:
+    every page of a logged-in citizen shows it, and it rarely changes."""
+    key = lookups_cache_key(pid)
+    cached: list[LookupOfCitizen] | None = cache.get(key) if settings.CACHE_IS_SHARED else None
+    if cached is not None:
+        return cached
+    lookups = [
+        LookupOfCitizen(pk, created_at, reason)
+        for pk, created_at, reason in previews_of_citizen(pid=pid).values_list(
+            "pk", "created_at", "reason"
+        )
+    ]
+    if settings.CACHE_IS_SHARED:
+        cache.set(key, lookups, LOOKUPS_CACHE_SECONDS)
+    return lookups
 
 
 def audit_log() -> QuerySet[PreviewLookup]:

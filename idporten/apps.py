@@ -10,6 +10,14 @@ class IdPortenConfig(AppConfig):
     verbose_name = "ID-porten"
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from idporten.backend import user_cache_forget
+
+        user_model = get_user_model()
+        post_save.connect(user_cache_forget, sender=user_model, dispatch_uid="idporten-user-saved")
+        post_delete.connect(user_cache_forget, sender=user_model, dispatch_uid="idporten-user-gone")
         # A configured certificate that cannot be used is found at start-up, not when the
         # first citizen's badge is looked up.
         from idporten.credentials import (

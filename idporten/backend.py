@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -32,6 +34,27 @@ from idporten.loginhistory_api import login_records_ahead
 from idporten.session import login_details_of, store_login
 from idporten.signals import login_verified
 from idporten.types import LevelOfAssurance
+
+# An upper bound on how long a change that bypasses the model's signals (a QuerySet.update())
+# can go unseen; every save and delete of a user drops the copy at once.
+USER_CACHE_SECONDS = 5 * 60
+
+
+def _user_cache_key(user_id: object) -> str:
+    return f"idporten:user:v1:{user_id}"
+
+
+def _user_fields(model: type[User]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def user_cache_forget(sender: type[User], *, instance: User, **kwargs: Any) -> None:
+    """post_save and post_delete of a user: the next request reads the row again. Once now,
+    and once more after the commit, so that no request in between can keep the row as it was
+    before. A login saves last_login, so every login starts from the database."""
+    key = _user_cache_key(instance.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the library has no stubs
@@ -137,6 +160,30 @@ class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the l
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))
+
+    def get_user(self, user_id: int) -> User | None:
+        """The logged-in user of a request. With a shared cache, from the cache: every page of
+        a logged-in citizen asks, and the user row changes only at a login (see
+        user_cache_forget)."""
+        if not settings.CACHE_IS_SHARED:
+            return self._user_from_database(user_id)
+        key = _user_cache_key(user_id)
+        cached = cache.get(key)
+        fields = _user_fields(self.UserModel)
+        if cached is not None and cached[0] == fields:
+            user: User = self.UserModel.from_db(DEFAULT_DB_ALIAS, fields, cached[1])
+            return user
+        found = self._user_from_database(user_id)
+        if found is not None:
+            # The columns' values, not a pickled model: read back by Model.from_db, as a query
+            # would build it, and never by a Django or a model other than the one that wrote it.
+            values = [getattr(found, name) for name in fields]
+            cache.set(key, (fields, values), USER_CACHE_SECONDS)
+        return found
+
+    def _user_from_database(self, user_id: int) -> User | None:
+        user: User | None = super().get_user(user_id)
+        return user
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
         return self.UserModel.objects.filter(username=claims["sub"])

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from authlevel.selectors import citizen_badge, citizen_badge_known
-from caseworker.selectors import previews_of_citizen
+from caseworker.selectors import lookups_of_citizen, previews_of_citizen
 from idporten.decorators import login_required_at
 from idporten.eids import eid_product
 from idporten.loginhistory_api import HistoryNotOffered, HistoryUnavailable
@@ -124,9 +124,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
             # "Oppslag på deg": matched on the pid of the citizen's own login and nothing
             # else, so nobody ever sees lookups of another person here.
-            "lookups": list(previews_of_citizen(pid=details.pid))
-            if details and details.pid
-            else [],
+            "lookups": lookups_of_citizen(pid=details.pid) if details and details.pid else [],
             "badge": badge.result() if badge else known_badge,
         }
     if problem:

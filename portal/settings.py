@@ -122,13 +122,17 @@ REDIS_URL = envstr("REDIS_URL", "")
 if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache with one client object per process (portal/cache.py).
+            "BACKEND": "portal.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "portal"),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whether every process sees the same cache. What must not live on in one process after it
+# changed in another (a user, the lookups of a citizen) is cached only then.
+CACHE_IS_SHARED = bool(REDIS_URL)
 # Rendered parts of the history page, under the version of the history they were rendered from
 # (templates/loginhistory/overview.html): in each process's own memory, never in Redis, for no
 # longer than the history itself is cached, and only so many: the least used go first.
@@ -148,7 +152,7 @@ CACHES["fragments"] = {
 # back-channel logout) would live on in the others' copies.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
+    if CACHE_IS_SHARED
     else "django.contrib.sessions.backends.db"
 )
 TOKEN_ENCRYPTION_KEYS = fernet_keys("TOKEN_ENCRYPTION_KEYS")

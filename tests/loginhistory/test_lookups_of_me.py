@@ -8,9 +8,11 @@ import datetime
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.utils import timezone
 
 from caseworker.models import PreviewLookup
+from caseworker.selectors import lookups_cache_key
 from tests.caseworker.support import CITIZEN_PID, UNKNOWN_CITIZEN_PID
 from tests.loginhistory.conftest import StubApi, logged_in_client
 
@@ -90,3 +92,45 @@ def test_it_speaks_norwegian(caseworker, api, language, heading):
     preview_of(caseworker, CITIZEN_PID, "Sak", minutes_ago=1)
 
     assert heading in render_for(CITIZEN_PID, api, language)
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The cache as production has it with Redis: every process sees the same one."""
+    settings.CACHE_IS_SHARED = True
+
+
+def test_with_a_shared_cache_a_new_lookup_shows_on_the_next_page_view(
+    caseworker, api, shared_cache
+):
+    client = logged_in_client(pid=CITIZEN_PID)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "No caseworker has looked at your page." in client.get("/min-side/").content.decode()
+
+    preview_of(caseworker, CITIZEN_PID, "Sak 2025/3 - telefon", minutes_ago=0)
+
+    assert "Sak 2025/3 - telefon" in client.get("/min-side/").content.decode()
+
+
+def test_a_page_that_read_the_lookups_just_before_the_commit_does_not_hide_the_new_one(
+    caseworker, api, shared_cache, django_capture_on_commit_callbacks
+):
+    """The race the second deletion is for: a page view reads the list while the lookup's
+    transaction is still open, and writes it to the cache after the first deletion."""
+    client = logged_in_client(pid=CITIZEN_PID)
+    with django_capture_on_commit_callbacks(execute=True):
+        preview_of(caseworker, CITIZEN_PID, "Sak 2025/4 - brev", minutes_ago=0)
+        cache.set(lookups_cache_key(CITIZEN_PID), [], 60)  # what that page wrote
+
+    assert "Sak 2025/4 - brev" in client.get("/min-side/").content.decode()
+
+
+def test_the_shared_cache_holds_the_lookups_under_a_hash_of_the_number(
+    caseworker, api, shared_cache
+):
+    preview_of(caseworker, CITIZEN_PID, "Sak", minutes_ago=1)
+    render_for(CITIZEN_PID, api)
+
+    key = lookups_cache_key(CITIZEN_PID)
+    assert CITIZEN_PID not in key
+    assert [lookup.reason for lookup in cache.get(key)] == ["Sak"]
