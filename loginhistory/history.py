@@ -96,6 +96,9 @@ class History:
                     self.texts.append(text)
                 column.append(index)
         self.service, self.eid, self.integration_id, self.orgno = columns.values()
+        # Filled on first use: the filter's choices ask on every page view, and a history
+        # is read back once per process and then kept (loginhistory.selectors).
+        self._distinct: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self.times)
@@ -128,8 +131,12 @@ class History:
         """How often each text occurs in one of TEXT_COLUMNS."""
         return Counter({self.texts[i]: n for i, n in Counter(getattr(self, column)).items()})
 
-    def distinct(self, column: str) -> set[str]:
-        return {self.texts[i] for i in set(getattr(self, column))}
+    def distinct(self, column: str) -> frozenset[str]:
+        found = self._distinct.get(column)
+        if found is None:
+            found = frozenset(self.texts[i] for i in set(getattr(self, column)))
+            self._distinct[column] = found
+        return found
 
     def indexes_of(self, texts: Iterable[str]) -> set[int]:
         wanted = set(texts)

@@ -151,7 +151,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     ctx.update(
         table=SimpleLazyObject(lambda: history_table(form=filtered.form, logins=filtered.logins)),
         filtered=filtered.form.criteria().active,
-        active_filters=filtered.form.active_filters(),
+        active_filters=SimpleLazyObject(filtered.form.active_filters),
     )
     return render(request, TEMPLATE, ctx)
 

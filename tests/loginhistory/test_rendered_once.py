@@ -15,9 +15,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel
-from loginhistory.selectors import logins_filtered
+from idporten.loginhistory_api import LoginRecord
+from loginhistory.history import History, flagged
+from loginhistory.selectors import history_cache_key, history_version_key, logins_filtered
 from loginhistory.tables import LoginTable
 from tests.loginhistory.conftest import (
     StubApi,
@@ -132,3 +135,54 @@ def test_the_same_page_again_filters_nothing(citizen: Client, api: StubApi) -> N
             assert services_shown(citizen.get("/min-side/?tjeneste=NAV")) == ["NAV"]
 
     assert filtering.call_count == 1
+
+
+def history_reads(client: Client) -> list[str]:
+    """The keys one more view of the history page reads from the shared cache."""
+    with mock.patch.object(cache, "get", wraps=cache.get) as reads:
+        assert client.get("/min-side/").status_code == 200
+    return [call.args[0] for call in reads.call_args_list]
+
+
+def test_a_page_view_reads_back_only_the_version_of_a_history_this_process_has(
+    citizen: Client, api: StubApi
+) -> None:
+    """For the 10,000-login persona, reading the history itself back was a quarter of a
+    megabyte to unpickle on every page view."""
+    api.history([item(days_ago(1))])
+    citizen.get("/min-side/")
+    key = history_cache_key(citizen.session)
+    assert key is not None
+
+    reads = history_reads(citizen)
+
+    assert history_version_key(key) in reads
+    assert key not in reads
+
+
+def test_a_history_another_process_fetched_anew_is_read_back(citizen: Client, api: StubApi) -> None:
+    """ "Oppdater" in another process: the shared cache names another version, and this
+    process's own copy is not used."""
+    api.history([item(days_ago(1), service="NAV")])
+    assert services_shown(citizen.get("/min-side/")) == ["NAV"]
+    key = history_cache_key(citizen.session)
+    assert key is not None
+    record = LoginRecord(timezone.now(), "SKATTEETATEN", "BankID", "skatt", "974761076")
+    fetched_elsewhere = History(flagged([record]))
+    cache.set_many({key: fetched_elsewhere, history_version_key(key): fetched_elsewhere.version})
+
+    assert services_shown(citizen.get("/min-side/")) == ["SKATTEETATEN"]
+
+
+def test_a_history_whose_version_is_gone_is_fetched_again(citizen: Client, api: StubApi) -> None:
+    """A logout in another process drops the history and its version: this process's copy
+    ends with it."""
+    api.history([item(days_ago(1), service="NAV")])
+    assert services_shown(citizen.get("/min-side/")) == ["NAV"]
+    key = history_cache_key(citizen.session)
+    assert key is not None
+    api.history([item(days_ago(1), service="SKATTEETATEN")])
+
+    cache.delete(history_version_key(key))
+
+    assert services_shown(citizen.get("/min-side/")) == ["SKATTEETATEN"]
