@@ -68,8 +68,16 @@ def shuffled(targets: Sequence[Target], *, seed: int = 16) -> list[Target]:
     return mixed
 
 
-def wrk(base_url: str, targets: Sequence[Target], *, connections: int, seconds: float) -> Load:
-    """`connections` connections send `targets` in turn for `seconds`."""
+def wrk(
+    base_url: str,
+    targets: Sequence[Target],
+    *,
+    connections: int,
+    seconds: float,
+    keep_alive: bool = True,
+) -> Load:
+    """`connections` connections send `targets` in turn for `seconds`; without keep_alive,
+    each request on a connection of its own (`Connection: close`)."""
     if wrk_missing():
         raise LoadError(INSTALL_HINT)
     with tempfile.NamedTemporaryFile("w", suffix=".requests", encoding="utf-8") as listing:
@@ -85,6 +93,7 @@ def wrk(base_url: str, targets: Sequence[Target], *, connections: int, seconds: 
             base_url,
             "--",
             listing.name,
+            *([] if keep_alive else ["close"]),
         ]
         finished = subprocess.run(  # noqa: S603 (our own command line)
             command, capture_output=True, text=True, timeout=seconds + 60, check=False

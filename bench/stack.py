@@ -34,6 +34,7 @@ POSTGRES_SERVER = "postgresql://postgres@localhost:5432"
 REDIS_URL = "redis://localhost:6379/0"
 HISTORY_PAGE = "/min-side/"
 SESSION_COOKIE = "portal_session"  # SECURE_COOKIES is off on plain-HTTP loopback
+CSRF_COOKIE = "portal_csrf"
 TIMEOUT = 30
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 JWKS_PATH = "/jwk"
@@ -120,10 +121,12 @@ class Stack:
         return int(value)
 
     def session_cookie(self, browser: requests.Session) -> str:
-        value = browser.cookies.get(SESSION_COOKIE)
-        if not value:
-            raise BenchError(f"no {SESSION_COOKIE} cookie after the login")
-        return f"{SESSION_COOKIE}={value}"
+        """The Cookie header a logged-in browser sends the portal: the session, and the CSRF
+        cookie the first page set (without it, every page would make a new CSRF secret)."""
+        values = {name: browser.cookies.get(name) for name in (SESSION_COOKIE, CSRF_COOKIE)}
+        if missing := [name for name, value in values.items() if not value]:
+            raise BenchError(f"no {' or '.join(missing)} cookie after the login")
+        return "; ".join(f"{name}={value}" for name, value in values.items())
 
 
 def _expect_history_page(page: requests.Response) -> None:

@@ -1,5 +1,6 @@
 -- wrk's script for make bench (bench/load.py). The first argument after `--` names a file of
--- requests, one per line: a path, then a tab and a Cookie header's value, or nothing. Each
+-- requests, one per line: a path, then a tab and a Cookie header's value, or nothing; the
+-- second argument, when it is "close", sends each request on a new connection. Each
 -- thread sends them in turn from a place of its own, so that, with the lines shuffled, each
 -- request goes to another citizen and another page. At the end one line, "BENCH_JSON {...}",
 -- gives what bench/load.py reads: responses, time, latency percentiles, socket errors, and the
@@ -18,6 +19,9 @@ function init(args)
   for line in io.lines(args[1]) do
     local path, cookie = line:match("^([^\t]*)\t?(.*)$")
     local headers = {}
+    if args[2] == "close" then
+      headers["Connection"] = "close"
+    end
     if cookie ~= "" then
       headers["Cookie"] = cookie
     end

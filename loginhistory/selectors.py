@@ -87,7 +87,10 @@ def _cached_history(key: str) -> History | None:
     version = cache.get(history_version_key(key))
     if version is None:
         return None
-    history: History | None = RECENT_HISTORIES.get(key, version) or cache.get(key)
+    kept = RECENT_HISTORIES.get(key, version)
+    if kept is not None:
+        return kept
+    history: History | None = cache.get(key)
     if history is not None:
         RECENT_HISTORIES.keep(key, history)
     return history
