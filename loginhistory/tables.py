@@ -103,6 +103,12 @@ class LoginCells(NamedTuple):
     details: SafeString
 
 
+class ShownTime(NamedTuple):
+    local: datetime.datetime
+    date: str
+    time: str
+
+
 class Header(NamedTuple):
     column: tables.columns.BoundColumn
     aria_sort: str  # ascending | descending | none; "" for a column that does not sort
@@ -135,6 +141,7 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
     def __init__(self, data: HistoryRows, **kwargs: object) -> None:
         super().__init__(LoginList(data), **kwargs)
         self.today = timezone.localdate()
+        self._shown_times: dict[datetime.datetime, ShownTime] = {}
         # A history cut at LOGINHISTORY_MAXHITS may hold older logins that ID-porten did not
         # give: a login is then only known to be the first of those shown.
         self.first_label = (
@@ -174,14 +181,28 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
             for login in self.page.object_list.data
         ]
 
+    def _shown_time(self, record: Login) -> ShownTime:
+        """The login's local time as the page writes it, worked out once for the two cells
+        that write it (the time, and the name of the "Was this not you?" link)."""
+        shown = self._shown_times.get(record.time)
+        if shown is None:
+            local = timezone.localtime(record.time)
+            shown = ShownTime(
+                local,
+                formats.date_format(local, "DATE_FORMAT"),
+                formats.time_format(local, "TIME_FORMAT"),
+            )
+            self._shown_times[record.time] = shown
+        return shown
+
     def render_time(self, value: datetime.datetime, record: Login) -> SafeString:
-        local = timezone.localtime(value)
+        local, date, time = self._shown_time(record)
         hint = relative_day(local, today=self.today)
         return format_html(
             '<time datetime="{}">{} {}</time>{}{}',
             local.isoformat(),
-            formats.date_format(local, "DATE_FORMAT"),
-            formats.time_format(local, "TIME_FORMAT"),
+            date,
+            time,
             format_html(' <span class="history-hint">({})</span>', hint) if hint else "",
             _tags((record.at_night, "warning", _("at night"))),
         )
@@ -208,10 +229,10 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
         # The link's name says which login it is about (a screen reader's list of links
         # otherwise reads "Was this not you?" 25 times); the address names it by a digest,
         # never by anything personal (loginhistory/not_me.py).
-        local = timezone.localtime(record.time)
+        _local, date, time = self._shown_time(record)
         which = _("The login at %(time)s on %(date)s to %(service)s with %(eid)s") % {
-            "time": formats.time_format(local, "TIME_FORMAT"),
-            "date": formats.date_format(local, "DATE_FORMAT"),
+            "time": time,
+            "date": date,
             "service": record.service,
             "eid": eid_display_name(record.eid),
         }
