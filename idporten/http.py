@@ -9,6 +9,8 @@ userinfo call, which backend.py takes over from mozilla-django-oidc for that rea
 
 from __future__ import annotations
 
+import http.client
+import logging
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
@@ -17,6 +19,8 @@ import urllib3
 from django.conf import settings
 
 from idporten.breaker import circuit_open, failure_record
+
+logger = logging.getLogger(__name__)
 
 
 class IdPortenUnavailable(Exception):
@@ -59,8 +63,7 @@ def _send(method: str, url: str, *, upstream: str, **kwargs: Any) -> requests.Re
     if circuit_open(upstream):
         raise IdPortenUnavailable(f"{upstream}: circuit open")
     try:
-        send = SESSION.get if method == "GET" else SESSION.post
-        response = send(url, stream=True, **kwargs)
+        response = _sent(method, url, upstream=upstream, **kwargs)
         _read_limited(response, upstream)
     except (requests.RequestException, IdPortenUnavailable) as exc:
         failure_record(upstream)
@@ -70,6 +73,35 @@ def _send(method: str, url: str, *, upstream: str, **kwargs: Any) -> requests.Re
     if response.status_code >= 500:
         failure_record(upstream)
     return response
+
+
+# How a connection ends that the server closed before it read the request: a kept-alive
+# connection the server (or a load balancer) closed for being idle, just as it was reused. The
+# pool checks a connection before reusing it, but the server may close it after that check.
+_CLOSED_UNANSWERED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+def _sent(method: str, url: str, *, upstream: str, **kwargs: Any) -> requests.Response:
+    """The request, sent once more, on a new connection, if the connection was closed
+    without any answer. Never after a timeout or a partial answer: those are the upstream's
+    own failures. A POST too: a server that closed without answering either never read the
+    grant or could not act on it, and a grant that was used up is refused the second time
+    (invalid_grant), which is what the first failure would have ended in."""
+    send = SESSION.get if method == "GET" else SESSION.post
+    try:
+        return send(url, stream=True, **kwargs)
+    except requests.ConnectionError as exc:
+        if not _closed_unanswered(exc):
+            raise
+    logger.info("event=upstream_connection_closed upstream=%s: sent again", upstream)
+    return send(url, stream=True, **kwargs)
+
+
+def _closed_unanswered(exc: requests.ConnectionError) -> bool:
+    """requests wraps urllib3's ProtocolError("Connection aborted.", <the OSError>)."""
+    cause = exc.args[0] if exc.args else None
+    reason = cause.args[-1] if isinstance(cause, urllib3.exceptions.ProtocolError) else None
+    return isinstance(reason, _CLOSED_UNANSWERED)
 
 
 def _read_limited(response: requests.Response, upstream: str) -> None:

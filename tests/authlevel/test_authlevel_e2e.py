@@ -12,6 +12,7 @@ from authlevel.selectors import authlevel_lookup
 from idporten.authlevel_api import UsedLevel
 from idporten.credentials import enterprise_credentials
 from tests.conftest import SERVER_CLIENT
+from tests.idporten.portal_flow import upstream_fails
 
 # The server token is kept in the database (idporten.server_token).
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_an_early_from_date_finds_the_old_bankid_login(authlevel_at_emulator):
 
 @pytest.mark.parametrize("fault", ["http_500", "drop_connection", "malformed_json"])
 def test_a_failing_api_gives_a_temporary_unknown(authlevel_at_emulator, fault):
-    authlevel_at_emulator.fault("authlevel", fault)
+    upstream_fails(authlevel_at_emulator, "authlevel", fault)
     lookup = authlevel_lookup(pid="15878510035")
     assert lookup.used is UsedLevel.UNKNOWN
     assert lookup.temporary

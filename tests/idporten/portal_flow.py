@@ -63,6 +63,16 @@ class Portal:
         return urlsplit(response.url).path
 
 
+DROPPED = "drop_connection"
+
+
+def upstream_fails(emulator: Emulator, endpoint: str, fault: str, **params: object) -> None:
+    """Queue a fault that the portal sees as the upstream failing. A connection closed
+    without an answer is sent once more (idporten/http.py), so a dropped connection is
+    queued twice: once is recovered from."""
+    emulator.fault(endpoint, fault, count=2 if fault == DROPPED else 1, **params)
+
+
 def portal_client_register(emulator: Emulator, url: str, client_id: str, secret: str) -> None:
     """Register a portal at `url` as the emulator's client, as emulator/clients.json registers
     the portal of `make run`."""

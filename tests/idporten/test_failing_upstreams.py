@@ -21,7 +21,7 @@ import requests
 from django.core.cache import cache
 
 from idporten import discovery
-from tests.idporten.portal_flow import TIMEOUT, Portal
+from tests.idporten.portal_flow import TIMEOUT, Portal, upstream_fails
 
 READ_TIMEOUT = 1.0
 # What the portal may take beyond its own read timeout to give up and show the page.
@@ -77,7 +77,7 @@ def timed_follow(portal: Portal, browser: requests.Session, response: requests.R
 
 def queue(portal: Portal, endpoint: str, fault: str) -> None:
     if fault != REFUSED:
-        portal.emulator.fault(endpoint, fault, seconds=READ_TIMEOUT + 2)
+        upstream_fails(portal.emulator, endpoint, fault, seconds=READ_TIMEOUT + 2)
 
 
 def endpoint_moved(field: str, url: str) -> contextlib.AbstractContextManager[object]:

@@ -15,7 +15,7 @@ from django.core.cache import cache
 
 from idporten.session import LOGIN_KEY
 from loginhistory.views import FRESH_LOGIN_SECONDS
-from tests.idporten.portal_flow import Portal
+from tests.idporten.portal_flow import Portal, upstream_fails
 from tests.idporten.token_rows import tokens_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -163,7 +163,7 @@ class TestUpstreamErrors:
     def test_the_page_renders_with_an_alert_and_a_retry_button(
         self, portal: Portal, fault: str
     ) -> None:
-        portal.emulator.fault("loginhistory", fault)
+        upstream_fails(portal.emulator, "loginhistory", fault)
 
         _, page = portal.login(pid=CITIZEN, eid="BankID")
 
