@@ -15,13 +15,16 @@ graceful_timeout = 20
 keepalive = 5
 # The application is loaded once, in the master, and each worker is a fork of it: replacing a
 # worker (max_requests) costs a fork, not a Django start-up (about a second of one core, which
-# under load took a fifth to two fifths of the requests per second of the seconds it ran in).
-# Nothing connects at import: the database, Redis and ID-porten are reached at the first
-# request, in each worker. A bad setting stops the master at start (portal/wsgi.py).
+# under load took a fifth to two fifths of the requests per second of the seconds it ran in),
+# and the templates and catalogues come compiled (portal/warmup.py). Nothing connects at
+# import: the database, Redis and ID-porten are reached at the first request, in each worker.
+# A bad setting stops the master at start (portal/wsgi.py).
 preload_app = True
-# Restart workers now and then so a slow leak never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Restart workers now and then so a slow leak never grows without bound. Not much more often:
+# a new worker starts with empty per-process caches (the page fragments, the histories), and at
+# 2,000 a busy worker was replaced every few seconds, each time with a burst of slow pages.
+max_requests = 10000
+max_requests_jitter = 1000
 accesslog = "-"
 errorlog = "-"
 # Query strings can carry authorization codes; log the path only.

@@ -12,3 +12,8 @@ application = get_wsgi_application()
 from portal.checks import checked_at_start  # noqa: E402  (needs the settings loaded above)
 
 checked_at_start()
+
+# Before the first request (and, under gunicorn's preload_app, before the workers are forked).
+from portal.warmup import warm_up  # noqa: E402
+
+warm_up()
