@@ -104,6 +104,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     # known without the API (mostly from the cache) needs no worker: a thread of its own also
     # opens a connection of its own to the cache, which cost more than the rest of the badge.
     known_badge = citizen_badge_known(details)
+    # "Oppslag på deg": matched on the pid of the citizen's own login and nothing else, so
+    # nobody ever sees lookups of another person here. Read before the history, which on the
+    # first page after a login is a wait for ID-porten.
+    lookups = lookups_of_citizen(pid=details.pid) if details and details.pid else []
     with ThreadPoolExecutor(max_workers=1) as beside:
         badge = None if known_badge else beside.submit(citizen_badge, details)
         try:
@@ -122,9 +126,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "eid": eid_product(details.eid) if details else "",
             "level": details.level if details else None,
             "query": request.GET.urlencode(),
-            # "Oppslag på deg": matched on the pid of the citizen's own login and nothing
-            # else, so nobody ever sees lookups of another person here.
-            "lookups": lookups_of_citizen(pid=details.pid) if details and details.pid else [],
+            "lookups": lookups,
             "badge": badge.result() if badge else known_badge,
         }
     if problem:
