@@ -25,6 +25,8 @@ from loginhistory.selectors import history_is_cut
 from loginhistory.types import Login
 
 TAG = '<span class="ds-tag" data-color="{}" data-size="sm">{}</span>'
+# Stands for the digest in the reversed "Was this not you?" address; a digest is lowercase.
+_DIGEST_MARK = "DIGEST"
 
 
 def relative_day(moment: datetime.datetime, *, today: datetime.date) -> str:
@@ -148,6 +150,12 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
         self.today = timezone.localdate()
         self._shown_times: dict[datetime.datetime, ShownTime] = {}
         self._eid_cells: dict[tuple[str, bool], SafeString] = {}
+        self._shown_dates: dict[datetime.date, str] = {}
+        # The "Was this not you?" address of a row differs from the others only in its digest:
+        # reversed once per page, not once per row.
+        self._not_me_address = reverse("loginhistory:not-me", args=[_DIGEST_MARK]).split(
+            _DIGEST_MARK
+        )
         # A history cut at LOGINHISTORY_MAXHITS may hold older logins that ID-porten did not
         # give: a login is then only known to be the first of those shown.
         self.first_label = (
@@ -193,11 +201,11 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
         shown = self._shown_times.get(record.time)
         if shown is None:
             local = timezone.localtime(record.time)
-            shown = ShownTime(
-                local,
-                formats.date_format(local, "DATE_FORMAT"),
-                formats.time_format(local, "TIME_FORMAT"),
-            )
+            # Django's date formatting is the slowest part of a row: once per day shown.
+            date = self._shown_dates.get(local.date())
+            if date is None:
+                date = self._shown_dates[local.date()] = formats.date_format(local, "DATE_FORMAT")
+            shown = ShownTime(local, date, formats.time_format(local, "TIME_FORMAT"))
             self._shown_times[record.time] = shown
         return shown
 
@@ -254,7 +262,7 @@ class LoginTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no s
             _("Integration"),
             _("Integration id:"),
             value,
-            reverse("loginhistory:not-me", args=[login_digest(record)]),
+            login_digest(record).join(self._not_me_address),
             _("Was this not you?"),
             which,
         )
