@@ -13,14 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest
 
 from caseworker.models import CaseworkerGrant, PreviewLookup
 from caseworker.preview import preview_link_note
 from caseworker.selectors import lookups_cache_key, users_granted
 from caseworker.services import caseworker_grant_apply, preview_permission_take
+from common.cache import cache_forget
 from idporten.session import login_details
 
 
@@ -49,8 +48,5 @@ def permission_gone_with_its_grant(
 def lookups_of_citizen_forget(
     sender: type[PreviewLookup], *, instance: PreviewLookup, **kwargs: Any
 ) -> None:
-    """A new lookup: the citizen's "Oppslag på deg" is read from the database again. Now, and
-    once more after the commit, so that no page in between keeps the list without it."""
-    key = lookups_cache_key(instance.citizen_pid)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """A new lookup: the citizen's "Oppslag på deg" is read from the database again."""
+    cache_forget(lookups_cache_key(instance.citizen_pid))

@@ -15,12 +15,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from common.cache import cache_forget
 from idporten.discovery import (
     IssuerMismatch,
     ProviderMetadata,
@@ -49,12 +50,9 @@ def _user_fields(model: type[User]) -> tuple[str, ...]:
 
 
 def user_cache_forget(sender: type[User], *, instance: User, **kwargs: Any) -> None:
-    """post_save and post_delete of a user: the next request reads the row again. Once now,
-    and once more after the commit, so that no request in between can keep the row as it was
-    before. A login saves last_login, so every login starts from the database."""
-    key = _user_cache_key(instance.pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """post_save and post_delete of a user: the next request reads the row again. A login
+    saves last_login, so every login starts from the database."""
+    cache_forget(_user_cache_key(instance.pk))
 
 
 class IdPortenBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # the library has no stubs

@@ -62,8 +62,8 @@ class RecentHistories:
                 self._histories.popitem(last=False)
 
 
-# As many as the fragments of the page are kept for (settings.CACHES["fragments"]).
-RECENT_HISTORIES = RecentHistories(size=200)
+# As many as the page's fragments are kept for: a history is kept while its page is.
+RECENT_HISTORIES = RecentHistories(size=settings.CACHES["fragments"]["OPTIONS"]["MAX_ENTRIES"])
 
 
 def login_history_for_session(session: SessionBase) -> History:

@@ -2,9 +2,9 @@
 
 Django's RedisCacheClient builds a new `redis.Redis` around its connection pool for every get
 and set (django/core/cache/backends/redis.py, get_client). Building one costs about as much as
-the round trip to Redis itself, and a history page reads the cache three times. A `redis.Redis`
-is safe to share between threads (each command takes a connection from the pool), and the
-pool is Django's own, so connections, options and failover behave exactly as before.
+the round trip to Redis itself, and a history page reads the cache four or five times. A
+`redis.Redis` is safe to share between threads (each command takes a connection from the pool),
+and the pool is Django's own, so connections, options and failover behave exactly as before.
 """
 
 from __future__ import annotations
