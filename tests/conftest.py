@@ -20,6 +20,14 @@ def no_published_documents_remembered() -> None:
     published_documents_forget_in_process()
 
 
+@pytest.fixture
+def shared_cache(settings) -> None:
+    """The cache as production has it with Redis: every process sees the same one
+    (settings.CACHE_IS_SHARED), so the user and "Oppslag på deg" are cached too. Emptied."""
+    settings.CACHE_IS_SHARED = True
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
     server = EmulatorServer(tmp_path_factory.mktemp("emulator"))

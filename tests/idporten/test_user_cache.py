@@ -18,12 +18,6 @@ from tests.loginhistory.conftest import logged_in_client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shared_cache(settings: Any) -> None:
-    settings.CACHE_IS_SHARED = True
-    cache.clear()
-
-
 def user_queries(user_id: int) -> tuple[User | None, int]:
     with CaptureQueriesContext(connection) as queries:
         user = IdPortenBackend().get_user(user_id)

@@ -94,12 +94,6 @@ def test_it_speaks_norwegian(caseworker, api, language, heading):
     assert heading in render_for(CITIZEN_PID, api, language)
 
 
-@pytest.fixture
-def shared_cache(settings):
-    """The cache as production has it with Redis: every process sees the same one."""
-    settings.CACHE_IS_SHARED = True
-
-
 def test_with_a_shared_cache_a_new_lookup_shows_on_the_next_page_view(
     caseworker, api, shared_cache
 ):

@@ -114,9 +114,8 @@ def test_a_page_view_asks_the_database_only_for_the_session_the_user_and_the_loo
 
 
 def test_with_a_shared_cache_the_user_and_the_lookups_come_from_it(
-    citizen: Client, api: StubApi, settings: Any
+    citizen: Client, api: StubApi, settings: Any, shared_cache: None
 ) -> None:
-    settings.CACHE_IS_SHARED = True
     api.history([item(days_ago(1))])
 
     tables = tables_asked(citizen)
