@@ -110,16 +110,10 @@ def _measured(stack: Stack, targets: Sequence[Target], plan: Plan, name: str) ->
     kept-alive connections stay with the gunicorn worker that accepted them, and wrk opens all
     16 at once, so their split over the two workers was luck (from 8/8 to 16/0 between runs of
     the same code, moving requests per second twice over; gunicorn issues #2817 and #3433)."""
-    wrk(
-        stack.portal.url,
-        targets,
-        connections=CONNECTIONS,
-        seconds=plan.warmup_seconds,
-        keep_alive=False,
-    )
-    load = wrk(
-        stack.portal.url, targets, connections=CONNECTIONS, seconds=plan.seconds, keep_alive=False
-    )
+    for seconds in (plan.warmup_seconds, plan.seconds):  # the warm-up's load is not kept
+        load = wrk(
+            stack.portal.url, targets, connections=CONNECTIONS, seconds=seconds, keep_alive=False
+        )
     print(f"   {name}: {_rate(load)}, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms")
     return load
 
