@@ -75,7 +75,7 @@ class History:
     def __init__(self, logins: Iterable[Login]) -> None:
         """From logins that are newest first, as flagged() gives them."""
         # Names this fetch of the history wherever it is read back: what is rendered from it
-        # alone is kept under it (templates/loginhistory/overview.html). Random, so that no
+        # alone is kept under it (loginhistory/fragments.py). Random, so that no
         # other history, another citizen's or a refreshed one, can ever share it.
         self.version = secrets.token_hex(16)
         self.texts: list[str] = []

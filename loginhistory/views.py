@@ -7,7 +7,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import wraps
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from idporten.session import LoginDetails, ReauthenticationRequired, login_detai
 from idporten.types import LevelOfAssurance
 from loginhistory.chart import month_chart
 from loginhistory.exports import logins_as_csv, logins_as_json
+from loginhistory.fragments import history_fragment
 from loginhistory.history import History
 from loginhistory.not_me import DIGEST_PATTERN, login_advice, login_by_digest, lookup_advice
 from loginhistory.query import history_filtered, history_table, sorted_table
@@ -136,10 +136,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     ctx.update(
         # What the page renders from the history and the query alone is kept for as long as
-        # the history is (templates/loginhistory/overview.html), under its version. What only
-        # those parts use is worked out lazily: a page rendered before needs none of it.
-        history_version=history.version,
-        fragment_seconds=settings.LOGINHISTORY_CACHE_SECONDS,
+        # the history is, under its version (loginhistory/fragments.py). What only those parts
+        # use is worked out lazily: a page rendered before needs none of it.
         today=today,
         form=filtered.form,
         total=len(history),
@@ -148,14 +146,32 @@ def overview(request: HttpRequest) -> HttpResponse:
         chart=SimpleLazyObject(lambda: month_chart(logins_per_month(history, today=today))),
         per_eid=SimpleLazyObject(lambda: logins_per_eid(history)),
     )
-    if not filtered.valid:
-        return render(request, TEMPLATE, ctx, status=400)
+    if filtered.valid:
+        ctx.update(
+            table=SimpleLazyObject(
+                lambda: history_table(form=filtered.form, logins=filtered.logins)
+            ),
+            filtered=filtered.form.criteria().active,
+            active_filters=SimpleLazyObject(filtered.form.active_filters),
+        )
+    vary_on = (history.version, today)
     ctx.update(
-        table=SimpleLazyObject(lambda: history_table(form=filtered.form, logins=filtered.logins)),
-        filtered=filtered.form.criteria().active,
-        active_filters=SimpleLazyObject(filtered.form.active_filters),
+        filter_and_results=history_fragment(
+            "history_results",
+            "loginhistory/_filter_and_results.html",
+            vary_on=(*vary_on, ctx["query"]),
+            context=ctx,
+            request=request,
+        ),
+        summary=history_fragment(
+            "history_summary",
+            "loginhistory/_summary.html",
+            vary_on=vary_on,
+            context=ctx,
+            request=request,
+        ),
     )
-    return render(request, TEMPLATE, ctx)
+    return render(request, TEMPLATE, ctx, status=200 if filtered.valid else 400)
 
 
 @never_cache

@@ -134,7 +134,7 @@ else:
 # changed in another (a user, the lookups of a citizen) is cached only then.
 CACHE_IS_SHARED = bool(REDIS_URL)
 # Rendered parts of the history page, under the version of the history they were rendered from
-# (templates/loginhistory/overview.html): in each process's own memory, never in Redis, for no
+# (loginhistory/fragments.py): in each process's own memory, never in Redis, for no
 # longer than the history itself is cached, and only so many: the least used go first.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
