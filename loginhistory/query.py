@@ -3,12 +3,15 @@ filtered rows, and the sorted table with its page."""
 
 from __future__ import annotations
 
+import datetime
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from loginhistory.forms import HistoryFilterForm
 from loginhistory.history import History, HistoryRows
@@ -29,16 +32,35 @@ class FilteredHistory:
     def logins(self) -> HistoryRows:
         """Only for a valid form: an invalid one gets its errors shown, not a guess. Worked
         out when first asked for: a history page whose table was rendered before (the
-        fragments of templates/loginhistory/overview.html) never asks, and filtering the
+        loginhistory/fragments.py) never asks, and filtering the
         heavy persona's 10,000 logins was the most of what such a page view did itself."""
         if not self.valid:
             raise ValueError("the filter form is not valid")
         return logins_filtered(self.history, self.form.criteria())
 
 
+# Filters kept per process, as many as the page's fragments (portal/settings.py).
+RECENT_FILTERS: int = settings.CACHES["fragments"]["OPTIONS"]["MAX_ENTRIES"]
+
+
 def history_filtered(*, query: QueryDict, history: History) -> FilteredHistory:
+    """The filter form over the query, validated. The same query of the same fetch of the
+    history, on the same day and in the same language, gets the same one back: building the
+    form (its choices, and Django's copy of every field) and validating it was a tenth of a
+    page view whose parts were rendered before."""
+    return _filtered(history, query.urlencode(), timezone.localdate(), translation.get_language())
+
+
+@functools.lru_cache(maxsize=RECENT_FILTERS)
+def _filtered(
+    history: History, query: str, today: datetime.date, language: str | None
+) -> FilteredHistory:
+    """`language`: the eID choices are named in it. Keyed by the History object itself, which
+    a refresh or another citizen's fetch never shares."""
     eids, services = distinct_values(history)
-    form = HistoryFilterForm(query, eids=eids, services=services, today=timezone.localdate())
+    form = HistoryFilterForm(QueryDict(query), eids=eids, services=services, today=today)
+    # Validated here, once, so that the threads that share it from here on only read it.
+    form.is_valid()
     return FilteredHistory(form=form, history=history)
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 from idporten.loginhistory_api import LoginRecord
+from loginhistory.forms import HistoryFilterForm
 from loginhistory.history import History, flagged
 from loginhistory.selectors import history_cache_key, history_version_key, logins_filtered
 from loginhistory.tables import LoginTable
@@ -185,3 +186,46 @@ def test_a_history_whose_version_is_gone_is_fetched_again(citizen: Client, api: 
     cache.delete(history_version_key(key))
 
     assert services_shown(citizen.get("/min-side/")) == ["SKATTEETATEN"]
+
+
+def filter_validations(client: Client, paths: list[str]) -> int:
+    """How many times the filter form was validated for views of these pages, in turn."""
+    with mock.patch.object(
+        HistoryFilterForm, "full_clean", autospec=True, side_effect=HistoryFilterForm.full_clean
+    ) as validating:
+        for path in paths:
+            assert client.get(path).status_code in (200, 400)
+    return validating.call_count
+
+
+def test_the_same_query_is_validated_once(citizen: Client, api: StubApi) -> None:
+    api.history([item(days_ago(1), service="NAV"), item(days_ago(2))])
+
+    assert filter_validations(citizen, ["/min-side/?tjeneste=NAV"] * 3) == 1
+    assert filter_validations(citizen, ["/min-side/?tjeneste=NAV", "/min-side/?side=2"]) == 1
+    # An invalid query is refused each time, as the first time.
+    for _ in range(2):
+        assert citizen.get("/min-side/?periode=1000y").status_code == 400
+
+
+def test_a_refreshed_history_is_validated_anew(citizen: Client, api: StubApi) -> None:
+    api.history([item(days_ago(1), service="NAV")])
+    assert filter_validations(citizen, ["/min-side/?tjeneste=NAV"]) == 1
+    api.history([item(days_ago(1), service="SKATTEETATEN")])
+    citizen.post("/min-side/oppdater/")
+
+    # NAV is no longer among the choices of the history fetched anew.
+    assert citizen.get("/min-side/?tjeneste=NAV").status_code == 400
+
+
+def test_the_filter_names_the_eids_in_each_language(
+    citizen: Client, api: StubApi, settings: Any
+) -> None:
+    api.history([item(days_ago(1), eid="Federated")])
+    assert "Felles innlogging" in citizen.get("/min-side/").content.decode()
+
+    citizen.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = citizen.get("/min-side/").content.decode()
+
+    (choice,) = re.findall(r'for="id_eid_0">([^<]*)</label>', page)
+    assert choice == "Single sign-on"
