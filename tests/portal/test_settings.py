@@ -266,11 +266,12 @@ def test_an_admin_number_that_is_not_one_stops_start_up_naming_the_setting():
     assert "12345678901" not in output
 
 
-def wsgi_start(**env: str) -> subprocess.CompletedProcess[str]:
-    """What gunicorn does first: import portal.wsgi (without serving anything)."""
+def wsgi_start(*, then: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """What gunicorn does first: import portal.wsgi (without serving anything); `then` runs
+    after it."""
     clean = clean_environment(**env)
     return subprocess.run(
-        [sys.executable, "-c", "import portal.wsgi"],
+        [sys.executable, "-c", f"import portal.wsgi\n{then}"],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -283,6 +284,14 @@ def test_gunicorns_start_stops_at_a_failing_check_naming_the_setting():
     result = wsgi_start(**production_with(DATABASE_URL=""))
     assert result.returncode != 0
     assert "portal.E004: DATABASE_URL must name a PostgreSQL database" in result.stderr
+
+
+def test_the_loaded_application_is_kept_out_of_the_collectors_sight():
+    """gunicorn forks its workers from the loaded application (preload_app): a collection in
+    a worker that walked those objects would copy their pages, and took the longest pauses."""
+    result = wsgi_start(then="import gc; print(gc.get_freeze_count())", **production_with())
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 10_000
 
 
 def test_gunicorns_start_logs_the_warnings_and_goes_on():
