@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from authlevel.badge import Badge, BadgeKind, badge_for
+from common.cache import CacheRead
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel, server_token_ready, used_level
 from idporten.session import LoginDetails
 from idporten.types import LevelOfAssurance
@@ -30,8 +31,16 @@ def _cache_key(pid: str, from_date: date | None) -> str:
     return f"authlevel:{digest}:{from_date or ''}"
 
 
-def _cached_lookup(*, pid: str, from_date: date | None) -> AuthlevelLookup | None:
-    cached = cache.get(_cache_key(pid, from_date))
+def badge_cache_key(pid: str) -> str:
+    """The key citizen_badge_known reads for a login with this number, unless the login
+    itself tells the badge."""
+    return _cache_key(pid, None)
+
+
+def _cached_lookup(
+    *, pid: str, from_date: date | None, read: CacheRead | None = None
+) -> AuthlevelLookup | None:
+    cached = (read or cache.get)(_cache_key(pid, from_date))
     return None if cached is None else AuthlevelLookup(UsedLevel(cached))
 
 
@@ -90,18 +99,20 @@ def _looked_up_ahead(pid: str) -> None:
         connections.close_all()
 
 
-def citizen_badge_known(details: LoginDetails | None) -> Badge | None:
+def citizen_badge_known(
+    details: LoginDetails | None, *, read: CacheRead | None = None
+) -> Badge | None:
     """The logged-in citizen's badge if it takes no call to the authlevel API (a login at the
-    high level right now, one without a national identity number, or an answer in the cache);
-    None if it does. Most page views end here, and need no thread to wait beside the history
-    (loginhistory.views)."""
+    high level right now, one without a national identity number, or an answer in the cache,
+    read with `read`); None if it does. Most page views end here, and need no thread to wait
+    beside the history (loginhistory.views)."""
     if details is None:
         return Badge(BadgeKind.UNKNOWN)
     if details.level is not None and details.level >= LevelOfAssurance.HIGH:
         return badge_for(lookup=AuthlevelLookup(UsedLevel.UNKNOWN), current_level=details.level)
     if not details.pid:
         return Badge(BadgeKind.NO_NATIONAL_ID)
-    cached = _cached_lookup(pid=details.pid, from_date=None)
+    cached = _cached_lookup(pid=details.pid, from_date=None, read=read)
     return None if cached is None else badge_for(lookup=cached, current_level=details.level)
 
 

@@ -13,8 +13,12 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 
+from authlevel.selectors import badge_cache_key
+from caseworker.selectors import lookups_cache_key
+from common.cache import CacheRead, ReadTogether
 from idporten.eids import eid_display_name
 from idporten.loginhistory_api import login_records
+from idporten.session import LoginDetails
 from loginhistory.history import History, HistoryRows, day_end, day_start, flagged
 from loginhistory.types import HistoryFilter, MonthCount
 
@@ -66,12 +70,13 @@ class RecentHistories:
 RECENT_HISTORIES = RecentHistories(size=settings.CACHES["fragments"]["OPTIONS"]["MAX_ENTRIES"])
 
 
-def login_history_for_session(session: SessionBase) -> History:
+def login_history_for_session(session: SessionBase, *, read: CacheRead | None = None) -> History:
     """The citizen's logins, newest first, flagged; fetched at most once per
     LOGINHISTORY_CACHE_SECONDS, so that paging, sorting and filtering do not call the API
-    again. Raises the API's HistoryUnavailable and HistoryNotOffered."""
+    again. The version is read with `read`. Raises the API's HistoryUnavailable and
+    HistoryNotOffered."""
     key = history_cache_key(session)
-    history = _cached_history(key) if key else None
+    history = _cached_history(key, read or cache.get) if key else None
     if history is None:
         history = History(flagged(login_records(session)))
         if key:
@@ -83,8 +88,8 @@ def login_history_for_session(session: SessionBase) -> History:
     return history
 
 
-def _cached_history(key: str) -> History | None:
-    version = cache.get(history_version_key(key))
+def _cached_history(key: str, read: CacheRead) -> History | None:
+    version = read(history_version_key(key))
     if version is None:
         return None
     kept = RECENT_HISTORIES.get(key, version)
@@ -94,6 +99,18 @@ def _cached_history(key: str) -> History | None:
     if history is not None:
         RECENT_HISTORIES.keep(key, history)
     return history
+
+
+def page_cache_reads(details: LoginDetails | None, session: SessionBase) -> ReadTogether:
+    """What a view of the history page reads from the cache first, in one round trip instead
+    of three: the history's version, the badge's lookup and "Oppslag på deg". Each of the
+    three is read whether or not the view then needs it (a login at the high level needs no
+    lookup): one more key in the same round trip costs next to nothing."""
+    key = history_cache_key(session)
+    keys = [history_version_key(key)] if key else []
+    if details is not None and details.pid:
+        keys += [badge_cache_key(details.pid), lookups_cache_key(details.pid)]
+    return ReadTogether(keys)
 
 
 def logins_filtered(history: History, criteria: HistoryFilter) -> HistoryRows:

@@ -35,6 +35,7 @@ from loginhistory.selectors import (
     login_history_for_session,
     logins_per_eid,
     logins_per_month,
+    page_cache_reads,
 )
 from loginhistory.services import login_history_forget
 
@@ -103,15 +104,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     # it reads neither the session nor the database: only the cache and ID-porten. A badge
     # known without the API (mostly from the cache) needs no worker: a thread of its own also
     # opens a connection of its own to the cache, which cost more than the rest of the badge.
-    known_badge = citizen_badge_known(details)
+    reads = page_cache_reads(details, request.session)
+    known_badge = citizen_badge_known(details, read=reads.get)
     # "Oppslag på deg": matched on the pid of the citizen's own login and nothing else, so
     # nobody ever sees lookups of another person here. Read before the history, which on the
     # first page after a login is a wait for ID-porten.
-    lookups = lookups_of_citizen(pid=details.pid) if details and details.pid else []
+    lookups = lookups_of_citizen(pid=details.pid, read=reads.get) if details and details.pid else []
     with ThreadPoolExecutor(max_workers=1) as beside:
         badge = None if known_badge else beside.submit(citizen_badge, details)
         try:
-            history = login_history_for_session(request.session)
+            history = login_history_for_session(request.session, read=reads.get)
             problem = None
         except HistoryNotOffered:
             problem = "not_offered"

@@ -17,6 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from authlevel.selectors import badge_cache_key
+from caseworker.selectors import lookups_cache_key
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel
 from idporten.loginhistory_api import LoginRecord
 from loginhistory.forms import HistoryFilterForm
@@ -33,6 +35,8 @@ from tests.loginhistory.conftest import (
 from tests.loginhistory.test_badge_beside_the_history import substantial_login
 
 pytestmark = pytest.mark.django_db
+
+CITIZEN_PID = "15878510035"  # the citizen fixture's (tests/loginhistory/conftest.py)
 
 
 def rendered_tables(client: Client, path: str = "/min-side/", times: int = 2) -> int:
@@ -138,10 +142,50 @@ def test_the_same_page_again_filters_nothing(citizen: Client, api: StubApi) -> N
 
 
 def history_reads(client: Client) -> list[str]:
-    """The keys one more view of the history page reads from the shared cache."""
-    with mock.patch.object(cache, "get", wraps=cache.get) as reads:
+    """The keys one more view of the history page reads from the shared cache, one at a time
+    or together."""
+    with (
+        mock.patch.object(cache, "get", wraps=cache.get) as reads,
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as reads_together,
+    ):
         assert client.get("/min-side/").status_code == 200
-    return [call.args[0] for call in reads.call_args_list]
+    together = [key for call in reads_together.call_args_list for key in call.args[0]]
+    return [call.args[0] for call in reads.call_args_list] + together
+
+
+def test_the_badge_the_lookups_and_the_version_are_read_in_one_round_trip(
+    citizen: Client, api: StubApi, shared_cache: None
+) -> None:
+    api.history([item(days_ago(1))])
+    citizen.get("/min-side/")
+    key = history_cache_key(citizen.session)
+    assert key is not None
+    read_alone: list[str] = []
+    read_together: list[list[str]] = []
+    get, get_many = cache.get, cache.get_many
+
+    def reading(key: str, *args: Any, **kwargs: Any) -> Any:
+        if not read_together or read_together[-1]:  # not from inside get_many
+            read_alone.append(key)
+        return get(key, *args, **kwargs)
+
+    def reading_together(keys: list[str], *args: Any, **kwargs: Any) -> Any:
+        read_together.append([])  # the locmem cache's get_many calls get for each key
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            read_together[-1] = keys
+
+    with (
+        mock.patch.object(cache, "get", side_effect=reading),
+        mock.patch.object(cache, "get_many", side_effect=reading_together),
+    ):
+        assert citizen.get("/min-side/").status_code == 200
+
+    first = {history_version_key(key), badge_cache_key(CITIZEN_PID), lookups_cache_key(CITIZEN_PID)}
+    assert [set(keys) for keys in read_together] == [first]
+    # Only the session and the user are read on their own (the user's id is in the session).
+    assert not first & set(read_alone)
 
 
 def test_a_page_view_reads_back_only_the_version_of_a_history_this_process_has(
