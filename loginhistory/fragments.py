@@ -2,7 +2,8 @@
 language and the day: the filter with the table (loginhistory/_filter_and_results.html) and
 the summary (loginhistory/_summary.html). Each is rendered once per history version (a fetch
 of the history) in each process and kept in the process's own "fragments" cache; no CSRF
-token or other per-request value may go into one.
+token or other per-request value may go into one, and nothing in them may read the database
+(a connection opened on a pool thread would live on with the thread).
 
 They are rendered on a thread of their own, for its short call stack, not to run beside the
 request, which waits for them. CPython 3.11 keeps a thread's Python frames in chunks of 16 KiB

@@ -8,7 +8,6 @@ import functools
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -39,8 +38,10 @@ class FilteredHistory:
         return logins_filtered(self.history, self.form.criteria())
 
 
-# Filters kept per process, as many as the page's fragments (portal/settings.py).
-RECENT_FILTERS: int = settings.CACHES["fragments"]["OPTIONS"]["MAX_ENTRIES"]
+# Filters kept per process. Each holds on to its history, so they are fewer than the
+# histories each process keeps (loginhistory.selectors.RECENT_HISTORIES): at most this many
+# more histories stay in memory, a quarter of a megabyte each for the 10,000-login persona.
+RECENT_FILTERS = 64
 
 
 def history_filtered(*, query: QueryDict, history: History) -> FilteredHistory:
