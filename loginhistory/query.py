@@ -30,9 +30,9 @@ class FilteredHistory:
     @cached_property
     def logins(self) -> HistoryRows:
         """Only for a valid form: an invalid one gets its errors shown, not a guess. Worked
-        out when first asked for: a history page whose table was rendered before (the
-        loginhistory/fragments.py) never asks, and filtering the
-        heavy persona's 10,000 logins was the most of what such a page view did itself."""
+        out when first asked for: a history page whose table was rendered before
+        (loginhistory/fragments.py) never asks, and filtering the heavy persona's 10,000
+        logins was the most of what such a page view did itself."""
         if not self.valid:
             raise ValueError("the filter form is not valid")
         return logins_filtered(self.history, self.form.criteria())
