@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from authlevel.badge import Badge, BadgeKind, badge_for
-from common.cache import CacheRead
+from common.cache import CacheRead, cache_read
 from idporten.authlevel_api import AuthlevelLookup, UsedLevel, server_token_ready, used_level
 from idporten.session import LoginDetails
 from idporten.types import LevelOfAssurance
@@ -38,9 +38,9 @@ def badge_cache_key(pid: str) -> str:
 
 
 def _cached_lookup(
-    *, pid: str, from_date: date | None, read: CacheRead | None = None
+    *, pid: str, from_date: date | None, read: CacheRead = cache_read
 ) -> AuthlevelLookup | None:
-    cached = (read or cache.get)(_cache_key(pid, from_date))
+    cached = read(_cache_key(pid, from_date))
     return None if cached is None else AuthlevelLookup(UsedLevel(cached))
 
 
@@ -100,7 +100,7 @@ def _looked_up_ahead(pid: str) -> None:
 
 
 def citizen_badge_known(
-    details: LoginDetails | None, *, read: CacheRead | None = None
+    details: LoginDetails | None, *, read: CacheRead = cache_read
 ) -> Badge | None:
     """The logged-in citizen's badge if it takes no call to the authlevel API (a login at the
     high level right now, one without a national identity number, or an answer in the cache,

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from caseworker.models import CaseworkerGrant, GrantRecord, PreviewLookup
-from common.cache import CacheRead
+from common.cache import CacheRead, cache_read
 
 
 def previews_started_since(*, caseworker: AbstractBaseUser, since: datetime.datetime) -> int:
@@ -45,13 +45,11 @@ def lookups_cache_key(pid: str) -> str:
     return "caseworker:lookups-of:v1:" + hashlib.sha256(pid.encode()).hexdigest()
 
 
-def lookups_of_citizen(*, pid: str, read: CacheRead | None = None) -> list[LookupOfCitizen]:
+def lookups_of_citizen(*, pid: str, read: CacheRead = cache_read) -> list[LookupOfCitizen]:
     """ "Oppslag på deg", newest first. With a shared cache, a page view reads it from there
     (with `read`): every page of a logged-in citizen shows it, and it rarely changes."""
     key = lookups_cache_key(pid)
-    cached: list[LookupOfCitizen] | None = (
-        (read or cache.get)(key) if settings.CACHE_IS_SHARED else None
-    )
+    cached: list[LookupOfCitizen] | None = read(key) if settings.CACHE_IS_SHARED else None
     if cached is not None:
         return cached
     lookups = [

@@ -9,8 +9,14 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
-# How a selector reads the cache: cache.get, or ReadTogether.get.
+# How a selector reads the cache: cache_read, or ReadTogether.get.
 CacheRead = Callable[[str], Any]
+
+
+def cache_read(key: str) -> Any:
+    """cache.get, as a plain function: a default argument bound to `cache.get` itself would
+    keep the cache object of the thread that imported the module (Django's are per thread)."""
+    return cache.get(key)
 
 
 def cache_forget(key: str) -> None:
@@ -31,4 +37,4 @@ class ReadTogether:
         self._values: dict[str, Any] = cache.get_many(list(self._keys)) if self._keys else {}
 
     def get(self, key: str) -> Any:
-        return self._values.get(key) if key in self._keys else cache.get(key)
+        return self._values.get(key) if key in self._keys else cache_read(key)

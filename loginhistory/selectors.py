@@ -15,7 +15,7 @@ from django.core.cache import cache
 
 from authlevel.selectors import badge_cache_key
 from caseworker.selectors import lookups_cache_key
-from common.cache import CacheRead, ReadTogether
+from common.cache import CacheRead, ReadTogether, cache_read
 from idporten.eids import eid_display_name
 from idporten.loginhistory_api import login_records
 from idporten.session import LoginDetails
@@ -70,13 +70,13 @@ class RecentHistories:
 RECENT_HISTORIES = RecentHistories(size=settings.CACHES["fragments"]["OPTIONS"]["MAX_ENTRIES"])
 
 
-def login_history_for_session(session: SessionBase, *, read: CacheRead | None = None) -> History:
+def login_history_for_session(session: SessionBase, *, read: CacheRead = cache_read) -> History:
     """The citizen's logins, newest first, flagged; fetched at most once per
     LOGINHISTORY_CACHE_SECONDS, so that paging, sorting and filtering do not call the API
     again. The version is read with `read`. Raises the API's HistoryUnavailable and
     HistoryNotOffered."""
     key = history_cache_key(session)
-    history = _cached_history(key, read or cache.get) if key else None
+    history = _cached_history(key, read) if key else None
     if history is None:
         history = History(flagged(login_records(session)))
         if key:
